@@ -1,0 +1,25 @@
+// ONNX import: a ModelProto (file or bytes) into a fovea Graph. Structural validation happens
+// here (names resolve, no duplicates, tensor sizes match, external data stays inside the model's
+// folder); op support and shapes are checked by the ops layer (ops/graph_checks.h).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "core/status.h"
+#include "core/tensor.h"
+#include "ir/graph.h"
+
+namespace fovea {
+
+inline constexpr int64_t kMinSupportedOpset = 7;
+
+// Reads and imports a .onnx file; external data is resolved relative to its folder.
+Result<Graph> import_onnx_file(const std::string& path);
+// Imports a serialized ModelProto; `base_dir` resolves external data ("" forbids it).
+Result<Graph> import_onnx_bytes(std::span<const std::byte> bytes, const std::string& base_dir);
+// Reads a serialized TensorProto (the ONNX test data's input_0.pb / output_0.pb).
+Result<Tensor> read_onnx_tensor_file(const std::string& path);
+
+}  // namespace fovea

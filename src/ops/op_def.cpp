@@ -1,0 +1,42 @@
+#include "ops/op_def.h"
+
+namespace fovea {
+
+InferContext::InferContext(const Node& node, int64_t opset, std::vector<TensorInfo> inputs)
+    : node_(node), opset_(opset), inputs_(std::move(inputs)),
+      outputs_(node.outputs.size()), output_values_(node.outputs.size()) {}
+
+Result<int64_t> InferContext::input_rank(size_t i) const {
+  if (!has_input(i)) return error("input {} is missing", i);
+  if (!inputs_[i].shape) return unsupported_here("the rank of input {} is unknown", i);
+  return static_cast<int64_t>(inputs_[i].shape->size());
+}
+
+Result<Shape> InferContext::require_shape(size_t i) const {
+  if (!has_input(i)) return error("input {} is missing", i);
+  if (!inputs_[i].shape) return unsupported_here("the rank of input {} is unknown", i);
+  return *inputs_[i].shape;
+}
+
+void InferContext::set_output(size_t i, DType dtype, std::optional<Shape> shape) {
+  if (i >= outputs_.size()) return;
+  outputs_[i].dtype = dtype;
+  outputs_[i].shape = std::move(shape);
+  outputs_[i].present = node_.has_output(i);
+}
+
+void InferContext::set_output_value(size_t i, Tensor value) {
+  if (i >= outputs_.size()) return;
+  set_output(i, value.dtype(), shape_from_dims(value.dims()));
+  output_values_[i] = std::move(value);
+  outputs_[i].value = &*output_values_[i];
+}
+
+const OpSchema* find_op_schema(std::string_view domain, std::string_view op_type) {
+  if (!domain.empty() && domain != "ai.onnx") return nullptr;
+  for (const OpSchema& s : op_table())
+    if (s.name == op_type) return &s;
+  return nullptr;
+}
+
+}  // namespace fovea
