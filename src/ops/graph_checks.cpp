@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ops/op_def.h"
+#include "ops/symbolic_values.h"
 
 namespace fovea {
 
@@ -59,6 +60,7 @@ Shape merge_declared(const Shape& inferred, const std::optional<Shape>& declared
 
 Status infer_shapes(Graph& graph, const ShapeInferenceOptions& options) {
   FOVEA_ASSIGN_OR_RETURN(std::vector<Node*> order, graph.topological_order());
+  std::map<const Value*, std::vector<SymbolicInt>> symbolic;  // shape tensors holding symbolic dims
   for (Node* node : order) {
     const OpSchema* schema = find_op_schema(node->domain, node->op_type);
     if (!schema) return unsupported("{} is not a supported op", node->describe());
@@ -76,12 +78,15 @@ Status infer_shapes(Graph& graph, const ShapeInferenceOptions& options) {
         known_elements += v->constant->numel();
       } else {
         all_known = false;
+        if (auto it = symbolic.find(v); it != symbolic.end()) infos[i].symbolic_value = it->second;
       }
       if (v->dtype == DType::kUndefined)
         return invalid_argument("{}: the dtype of input '{}' is unknown", node->describe(), v->name);
     }
+    auto symbolic_out = propagate_symbolic_ints(*node, graph.opset, infos);
     InferContext ctx(*node, graph.opset, std::move(infos));
     FOVEA_RETURN_IF_ERROR(schema->infer(ctx));
+    if (symbolic_out && node->has_output(0)) symbolic[node->outputs[0]] = std::move(*symbolic_out);
 
     // Evaluate small all-constant nodes so that shape arithmetic becomes static.
     std::vector<Tensor> evaluated;

@@ -6,6 +6,17 @@ InferContext::InferContext(const Node& node, int64_t opset, std::vector<TensorIn
     : node_(node), opset_(opset), inputs_(std::move(inputs)),
       outputs_(node.outputs.size()), output_values_(node.outputs.size()) {}
 
+std::optional<std::vector<SymbolicInt>> InferContext::input_symbolic_ints(size_t i) const {
+  if (!has_input(i)) return std::nullopt;
+  if (const Tensor* t = inputs_[i].value) {
+    if (t->rank() > 1 || !dtype_is_integer(t->dtype())) return std::nullopt;
+    std::vector<SymbolicInt> ints;
+    for (int64_t k = 0; k < t->numel(); ++k) ints.push_back({t->int_at(k), {}});
+    return ints;
+  }
+  return inputs_[i].symbolic_value;
+}
+
 Result<int64_t> InferContext::input_rank(size_t i) const {
   if (!has_input(i)) return error("input {} is missing", i);
   if (!inputs_[i].shape) return unsupported_here("the rank of input {} is unknown", i);

@@ -12,11 +12,23 @@
 
 namespace fovea {
 
+// An integer element of a shape tensor at build time: a known value, a symbolic dim ("batch"),
+// or unknown (neither).
+struct SymbolicInt {
+  std::optional<int64_t> value;
+  std::string symbol;
+  bool operator==(const SymbolicInt& o) const { return value == o.value && symbol == o.symbol; }
+};
+
 struct TensorInfo {
   DType dtype = DType::kUndefined;
   std::optional<Shape> shape;   // nullopt: rank unknown
   const Tensor* value = nullptr; // data, when known
   bool present = false;          // false for an omitted optional input
+  // For small 1-D/0-D integer tensors computed from shapes (Shape -> Gather -> Concat ...): the
+  // elements as dims, symbolic where the value is a symbolic dim. Lets Reshape/Expand keep
+  // "batch" symbolic. Empty when not tracked; `value`, when set, takes precedence.
+  std::optional<std::vector<SymbolicInt>> symbolic_value;
 };
 
 class InferContext {
@@ -33,6 +45,9 @@ class InferContext {
   const std::optional<Shape>& input_shape(size_t i) const { return inputs_[i].shape; }
   // Data of input i when known (constant at build time; always at run time), else nullptr.
   const Tensor* input_value(size_t i) const { return has_input(i) ? inputs_[i].value : nullptr; }
+  // Input i's elements when known, or symbolic where they come from symbolic dims (Shape of a
+  // [batch,...] tensor); nullopt when untracked. Only for 0-D/1-D integer inputs.
+  std::optional<std::vector<SymbolicInt>> input_symbolic_ints(size_t i) const;
   // Rank of input i, or an error naming the node and input when it is unknown.
   Result<int64_t> input_rank(size_t i) const;
   // Shape of input i, or an error when the rank is unknown.

@@ -1,0 +1,101 @@
+#include "conformance_case.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "backends/cpu/cpu_executor.h"
+#include "engine/model_import.h"
+#include "ir/onnx/onnx_importer.h"
+#include "tensor_compare.h"
+
+namespace fovea::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kPlaceholderMessage = "not implemented yet";
+
+// Status → result: unsupported features are reported as such; everything else fails.
+CaseResult from_status(const Status& s, const std::string& stage) {
+  const bool placeholder = s.message().find(kPlaceholderMessage) != std::string::npos;
+  if (s.code() == StatusCode::kUnsupported && !placeholder) return {Outcome::kUnsupported, s.message()};
+  return {Outcome::kFailed, stage + ": " + s.to_string()};
+}
+
+// Files named <prefix>_0.pb, <prefix>_1.pb, ... in order, stopping at the first gap.
+std::vector<fs::path> numbered_files(const fs::path& dir, const std::string& prefix) {
+  std::vector<fs::path> files;
+  for (int i = 0;; ++i) {
+    fs::path p = dir / (prefix + "_" + std::to_string(i) + ".pb");
+    if (!fs::exists(p)) break;
+    files.push_back(p);
+  }
+  return files;
+}
+
+std::vector<fs::path> data_sets(const fs::path& test_dir) {
+  std::vector<fs::path> sets;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(test_dir, ec))
+    if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0) sets.push_back(e.path());
+  std::sort(sets.begin(), sets.end());
+  return sets;
+}
+
+}  // namespace
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kPassed: return "passed";
+    case Outcome::kFailed: return "FAILED";
+    case Outcome::kUnsupported: return "unsupported";
+    case Outcome::kExcluded: return "excluded";
+  }
+  return "?";
+}
+
+CaseResult run_case(const std::string& test_dir) {
+  auto graph = load_onnx_model((fs::path(test_dir) / "model.onnx").string());
+  if (!graph.is_ok()) return from_status(graph.status(), "load");
+  auto executor = cpu::CpuExecutor::create(*graph);
+  if (!executor.is_ok()) return from_status(executor.status(), "executor");
+
+  const auto sets = data_sets(test_dir);
+  if (sets.empty()) return {Outcome::kFailed, "no test_data_set_* folder"};
+  for (const fs::path& set : sets) {
+    const std::string set_name = set.filename().string();
+    std::map<std::string, Tensor> inputs;
+    const auto input_files = numbered_files(set, "input");
+    for (size_t i = 0; i < input_files.size(); ++i) {
+      // Positional, like ONNX's backend test runner: input_N feeds the N-th non-initializer input.
+      if (i >= graph->inputs.size())
+        return {Outcome::kFailed, fmt::format("{}: {} has no matching graph input (the model has {})", set_name,
+                                              input_files[i].filename().string(), graph->inputs.size())};
+      auto t = read_onnx_tensor_file(input_files[i].string());
+      if (!t.is_ok()) return from_status(t.status(), set_name + " reading " + input_files[i].filename().string());
+      inputs[graph->inputs[i]->name] = std::move(t).value();
+    }
+    std::vector<Tensor> expected;
+    for (const auto& f : numbered_files(set, "output")) {
+      auto t = read_onnx_tensor_file(f.string());
+      if (!t.is_ok()) return from_status(t.status(), set_name + " reading " + f.filename().string());
+      expected.push_back(std::move(t).value());
+    }
+
+    auto outputs = (*executor)->run(inputs);
+    if (!outputs.is_ok()) return from_status(outputs.status(), set_name + " run");
+    if (outputs->size() < expected.size())
+      return {Outcome::kFailed, fmt::format("{}: {} outputs, expected {}", set_name, outputs->size(), expected.size())};
+    for (size_t i = 0; i < expected.size(); ++i) {
+      std::string diff = compare_tensors((*outputs)[i], expected[i]);
+      if (!diff.empty())
+        return {Outcome::kFailed,
+                fmt::format("{}: output {} '{}': {}", set_name, i, graph->outputs[i]->name, diff)};
+    }
+  }
+  return {Outcome::kPassed, ""};
+}
+
+}  // namespace fovea::conformance

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""Whole-model parity between fovea's CPU executor and ONNX Runtime (CPU, npm onnxruntime-node).
+
+For each model: one seeded random input (uniform [0, 1)), run through `fovea infer` and through
+ONNX Runtime, every output compared. The error reported is the normalized max error
+
+    err = max_i |fovea_i - ort_i| / max_i |ort_i|
+
+(the largest absolute difference relative to the output's largest magnitude; elementwise relative
+error is meaningless near zero). A model passes when err <= 1e-4 for every output.
+With --iterations N both runtimes also report median / p99 latency over N runs (a benchmark).
+Run with Debian's python (/usr/bin/python3, numpy from python3-numpy).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OCR = os.path.join(HERE, "node_modules", "@gutenye", "ocr-models", "assets")
+
+MODELS = {
+    # name: (path, {input: shape})
+    "yolov8n_arch": (os.path.join(ROOT, "models", "yolov8n_arch.onnx"), {"images": (1, 3, 640, 640)}),
+    "resnet_small": (os.path.join(ROOT, "models", "resnet_small.onnx"), {"images": (1, 3, 224, 224)}),
+    "mobilenetv3_small": (os.path.join(ROOT, "models", "mobilenetv3_small.onnx"), {"images": (1, 3, 224, 224)}),
+    "ppocrv4_det": (os.path.join(OCR, "ch_PP-OCRv4_det_infer.onnx"), {"x": (1, 3, 480, 640)}),
+}
+TOLERANCE = 1e-4
+
+
+def safe(name):
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-3000:]}")
+    return p.stdout
+
+
+def latency(text, pattern):
+    m = re.search(pattern, text)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fovea", required=True, help="path to the fovea binary")
+    ap.add_argument("--work", required=True, help="scratch folder")
+    ap.add_argument("--models", nargs="*", default=list(MODELS))
+    ap.add_argument("--iterations", type=int, default=0, help="also time N runs of each")
+    args = ap.parse_args()
+
+    rng = np.random.default_rng(2026)
+    rows, failed = [], False
+    for name in args.models:
+        path, inputs = MODELS[name]
+        if not os.path.exists(path):
+            print(f"{name}: model file {path} missing (run scripts/setup)", file=sys.stderr)
+            failed = True
+            continue
+        work = os.path.join(args.work, name)
+        os.makedirs(work, exist_ok=True)
+        feeds = []
+        for input_name, shape in inputs.items():
+            f = os.path.join(work, f"input_{safe(input_name)}.npy")
+            np.save(f, rng.random(shape, dtype=np.float32))
+            feeds.append(f"{input_name}={f}")
+        iters = [] if args.iterations <= 0 else ["--iterations", str(args.iterations)]
+        fovea_out = run([args.fovea, "infer", path, *sum((["--input", s] for s in feeds), []),
+                         "--output-dir", os.path.join(work, "fovea"), *iters, *(["--warmUp", "1"] if iters else [])])
+        ort_out = run(["node", os.path.join(HERE, "ort_run.js"), path, os.path.join(work, "ort"), *feeds,
+                       "--iterations", str(max(args.iterations, 1))])
+        for out in sorted(os.listdir(os.path.join(work, "ort"))):
+            ref = np.load(os.path.join(work, "ort", out))
+            got_path = os.path.join(work, "fovea", out)
+            if not os.path.exists(got_path):
+                rows.append((name, out, "missing", None))
+                failed = True
+                continue
+            got = np.load(got_path)
+            if got.shape != ref.shape:
+                rows.append((name, out, f"shape {got.shape} != {ref.shape}", None))
+                failed = True
+                continue
+            denom = max(float(np.max(np.abs(ref.astype(np.float64)))), 1e-30)
+            err = float(np.max(np.abs(got.astype(np.float64) - ref.astype(np.float64)))) / denom
+            ok = err <= TOLERANCE and not np.isnan(got).any()
+            failed |= not ok
+            rows.append((name, out, "ok" if ok else "FAIL", err))
+        if args.iterations > 0:
+            f_lat = latency(fovea_out, r"median\s*[=:]?\s*([\d.]+)\s*ms.*?p99\s*[=:]?\s*([\d.]+)")
+            o_lat = latency(ort_out, r"ort_latency_ms ([\d.]+) ([\d.]+)")
+            rows.append((name, "latency", f"fovea median/p99 {f_lat} ms | onnxruntime {o_lat} ms", None))
+
+    print(f"{'model':<20} {'output':<28} {'status':<10} max|d|/max|ref|")
+    for model, out, status, err in rows:
+        print(f"{model:<20} {out:<28} {status:<10} {'' if err is None else f'{err:.2e}'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
