@@ -74,7 +74,8 @@ Result<int64_t> checked_element_count(std::span<const int64_t> dims, size_t elem
     if (count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(d))
       return out_of_range("shape {} has too many elements", dims_to_string(dims));
     count *= static_cast<uint64_t>(d);
-    if (count * std::max<size_t>(element_size, 1) > limit_bytes || count > (uint64_t{1} << 62))
+    // Divide rather than multiply: count * element_size could wrap.
+    if (count > limit_bytes / std::max<size_t>(element_size, 1) || count > (uint64_t{1} << 62))
       return out_of_range("shape {} needs more than the {} byte tensor limit (FOVEA_MAX_TENSOR_BYTES)",
                           dims_to_string(dims), limit_bytes);
   }
@@ -82,8 +83,10 @@ Result<int64_t> checked_element_count(std::span<const int64_t> dims, size_t elem
 }
 
 int64_t element_count(std::span<const int64_t> dims) {
+  // Saturates instead of overflowing (UB) when a caller passes dims it has not validated.
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims)
+    if (__builtin_mul_overflow(n, d, &n)) return std::numeric_limits<int64_t>::max();
   return n;
 }
 

@@ -1,9 +1,22 @@
 #include "core/tensor.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <new>
 
 namespace fovea {
+namespace {
+
+// Float to int64 without UB: NaN gives 0, out-of-range values clamp.
+int64_t saturating_int64(double v) {
+  if (std::isnan(v)) return 0;
+  if (v >= 9.2233720368547758e18) return std::numeric_limits<int64_t>::max();
+  if (v <= -9.2233720368547758e18) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
 
 Result<Tensor> Tensor::allocate(DType dtype, Dims dims) {
   const size_t esize = dtype_size(dtype);
@@ -56,8 +69,8 @@ int64_t Tensor::int_at(int64_t i) const {
     case DType::kUInt32: return data<uint32_t>()[i];
     case DType::kUInt64: return static_cast<int64_t>(data<uint64_t>()[i]);
     case DType::kBool: return data<bool>()[i] ? 1 : 0;
-    case DType::kFloat32: return static_cast<int64_t>(data<float>()[i]);
-    case DType::kFloat64: return static_cast<int64_t>(data<double>()[i]);
+    case DType::kFloat32: return saturating_int64(data<float>()[i]);
+    case DType::kFloat64: return saturating_int64(data<double>()[i]);
     default: assert(false && "int_at on a non-numeric tensor"); return 0;
   }
 }

@@ -23,7 +23,7 @@ Status infer_conv_like(InferContext& ctx, WindowKind kind) {
   FOVEA_RETURN_IF_ERROR(check_float_inputs(ctx));
   const DType dtype = ctx.input_dtype(0);
   FOVEA_ASSIGN_OR_RETURN(int64_t group, ctx.node().attr_int("group", 1));
-  if (group < 1 || group > (int64_t{1} << 31)) return ctx.error("group must be >= 1, got {}", group);
+  if (group < 1 || group > (int64_t{1} << 24)) return ctx.error("group must be in [1, 2^24], got {}", group);
   const auto& xs = ctx.input_shape(0);
   const auto& ws = ctx.input_shape(1);
   if (!xs && !ws) {
@@ -50,6 +50,7 @@ Status infer_conv_like(InferContext& ctx, WindowKind kind) {
   } else {
     if (c >= 0 && w[0] >= 0 && w[0] != c) return ctx.error("W has {} input channels, X has {}", w[0], c);
     if (c >= 0 && c % group != 0) return ctx.error("input channels {} not divisible by group {}", c, group);
+    if (w[1] > (int64_t{1} << 32)) return ctx.error("W dim 1 ({}) is too large", w[1]);
     out_channels = w[1] >= 0 ? w[1] * group : -1;
   }
   if (ctx.has_input(2)) {

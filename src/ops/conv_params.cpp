@@ -6,12 +6,12 @@ namespace fovea {
 namespace {
 
 // Bound on any window attribute value, so that the size arithmetic below cannot overflow.
-constexpr int64_t kMaxWindowValue = int64_t{1} << 31;
+constexpr int64_t kMaxWindowValue = int64_t{1} << 24;
 
 Status check_range(const Node& node, const char* name, const Dims& v, int64_t lo) {
   for (int64_t x : v)
     if (x < lo || x > kMaxWindowValue)
-      return invalid_argument("{}: attribute '{}' has value {} (must be in [{}, 2^31])", node.describe(), name, x, lo);
+      return invalid_argument("{}: attribute '{}' has value {} (must be in [{}, 2^24])", node.describe(), name, x, lo);
   return Status::ok();
 }
 
@@ -47,6 +47,8 @@ Result<WindowAttrs> parse_window_attrs(const Node& node, WindowKind kind, int64_
                                        const Dims& kernel_from_weight) {
   WindowAttrs a;
   if (spatial_rank < 1) return invalid_argument("{}: input must have at least one spatial dim", node.describe());
+  if (spatial_rank > kMaxSpatialRank)
+    return unsupported("{}: {} spatial dims; at most {} are supported", node.describe(), spatial_rank, kMaxSpatialRank);
   a.spatial_rank = spatial_rank;
   FOVEA_ASSIGN_OR_RETURN(Dims kernel, node.attr_ints("kernel_shape"));
   if (kernel.empty()) {
@@ -107,6 +109,8 @@ Result<ResolvedWindow> resolve_window(const Node& node, WindowKind kind, const W
     const int64_t s = a.strides[i];
     const int64_t k = a.kernel[i];
     const int64_t x = in[i];
+    if (x > (int64_t{1} << 32))
+      return invalid_argument("{}: spatial dim {} of size {} is too large", node.describe(), i, x);
     if (x < 0 || k < 0) {  // unknown at build time
       if (a.auto_pad == AutoPad::kNotSet) w.pads[i] = a.pads[i], w.pads[i + r] = a.pads[i + r];
       if (kind == WindowKind::kConvTranspose && !a.output_shape.empty()) w.out[i] = a.output_shape[i];

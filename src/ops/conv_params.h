@@ -13,6 +13,8 @@
 
 namespace fovea {
 
+inline constexpr int64_t kMaxSpatialRank = 8;
+
 enum class AutoPad { kNotSet, kSameUpper, kSameLower, kValid };
 
 // Window attributes, validated but not yet resolved against an input size.

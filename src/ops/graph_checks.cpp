@@ -97,7 +97,9 @@ Status infer_shapes(Graph& graph, const ShapeInferenceOptions& options) {
         if (!node->outputs[i]) continue;
         if (!shape || !shape_is_static(*shape)) { small_outputs = false; break; }
         auto dims = dims_from_shape(*shape, "");
-        if (element_count(*dims) > options.max_constant_elements) small_outputs = false;
+        // Checked: a malformed model may declare dims whose product overflows.
+        auto count = checked_element_count(*dims, 1);
+        if (!count.is_ok() || *count > options.max_constant_elements) small_outputs = false;
       }
       if (small_outputs) {
         std::vector<const Tensor*> in;

@@ -5,6 +5,12 @@
 
 namespace fovea {
 
+Status require_inputs(const InferContext& ctx, size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    if (!ctx.has_input(i)) return ctx.error("required input {} is missing", i);
+  return Status::ok();
+}
+
 Status check_int_list_input(const InferContext& ctx, size_t i, std::string_view what) {
   const DType dt = ctx.input_dtype(i);
   if (dt != DType::kInt64 && dt != DType::kInt32)
@@ -62,10 +68,18 @@ Dim dim_product(const Shape& shape, size_t begin, size_t end) {
 
 Status check_output_size(const InferContext& ctx, const Shape& shape, DType dtype) {
   if (!shape_is_static(shape)) return Status::ok();
-  Dims dims;
-  for (const Dim& d : shape) dims.push_back(d.value);
-  auto n = checked_element_count(dims, dtype_size(dtype));
-  if (!n.is_ok()) return n.status().with_context(ctx.node().describe() + " output");
+  // Element count against the byte limit divided by the element size, so nothing overflows
+  // (checked_element_count multiplies count by size, which can wrap for counts near 2^61).
+  const uint64_t limit = max_tensor_bytes() / std::max<size_t>(dtype_size(dtype), 1);
+  uint64_t count = 1;
+  for (const Dim& d : shape)
+    if (d.value == 0) return Status::ok();
+  for (const Dim& d : shape) {
+    if (static_cast<uint64_t>(d.value) > limit || count > limit / static_cast<uint64_t>(d.value))
+      return out_of_range("{}: output shape {} needs more than the {} byte tensor limit (FOVEA_MAX_TENSOR_BYTES)",
+                          ctx.node().describe(), shape_to_string(shape), max_tensor_bytes());
+    count *= static_cast<uint64_t>(d.value);
+  }
   return Status::ok();
 }
 

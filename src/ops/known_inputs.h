@@ -10,6 +10,9 @@
 
 namespace fovea {
 
+// Checks that inputs 0..count-1 are present (run_node callers may omit any input).
+Status require_inputs(const InferContext& ctx, size_t count);
+
 // Checks that input i is an int32 or int64 tensor of rank <= 1 (when the rank is known).
 Status check_int_list_input(const InferContext& ctx, size_t i, std::string_view what);
 

@@ -1,4 +1,5 @@
-// Shape functions of the reductions: ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax, ArgMin.
+// Shape functions of the reductions: ReduceMean/Sum/Max/Min/Prod/L1/L2/SumSquare/LogSum/LogSumExp,
+// ArgMax, ArgMin.
 #include "ops/reduce_axes.h"
 #include "ops/shape_functions.h"
 
@@ -8,6 +9,7 @@ namespace {
 bool is_reducible_dtype(DType t) { return t != DType::kBool && t != DType::kString && t != DType::kUndefined; }
 
 Status infer_reduce(InferContext& ctx) {
+  if (!ctx.has_input(0)) return ctx.error("input 0 is missing");
   const DType dtype = ctx.input_dtype(0);
   if (!is_reducible_dtype(dtype) && dtype != DType::kUndefined)
     return ctx.error("input has dtype {}, which cannot be reduced", dtype_name(dtype));
@@ -33,6 +35,7 @@ Status infer_reduce(InferContext& ctx) {
 }
 
 Status infer_arg_reduce(InferContext& ctx) {
+  if (!ctx.has_input(0)) return ctx.error("input 0 is missing");
   const DType dtype = ctx.input_dtype(0);
   if (!is_reducible_dtype(dtype) && dtype != DType::kUndefined)
     return ctx.error("input has dtype {}, which has no ordering here", dtype_name(dtype));
@@ -58,6 +61,9 @@ Status infer_reduce_min(InferContext& ctx) { return infer_reduce(ctx); }
 Status infer_reduce_prod(InferContext& ctx) { return infer_reduce(ctx); }
 Status infer_reduce_l2(InferContext& ctx) { return infer_reduce(ctx); }
 Status infer_reduce_sum_square(InferContext& ctx) { return infer_reduce(ctx); }
+Status infer_reduce_l1(InferContext& ctx) { return infer_reduce(ctx); }
+Status infer_reduce_log_sum(InferContext& ctx) { return infer_reduce(ctx); }
+Status infer_reduce_log_sum_exp(InferContext& ctx) { return infer_reduce(ctx); }
 Status infer_arg_max(InferContext& ctx) { return infer_arg_reduce(ctx); }
 Status infer_arg_min(InferContext& ctx) { return infer_arg_reduce(ctx); }
 

@@ -18,10 +18,13 @@ namespace fs = std::filesystem;
 const char* const kPlaceholderMessage = "not implemented yet";
 
 // Status → result: unsupported features are reported as such; everything else fails.
-CaseResult from_status(const Status& s, const std::string& stage) {
+// The model path that load_onnx_model prefixes is dropped: the test name already says it.
+CaseResult from_status(const Status& s, const std::string& stage, const std::string& model_path = "") {
   const bool placeholder = s.message().find(kPlaceholderMessage) != std::string::npos;
-  if (s.code() == StatusCode::kUnsupported && !placeholder) return {Outcome::kUnsupported, s.message()};
-  return {Outcome::kFailed, stage + ": " + s.to_string()};
+  std::string message = s.message();
+  if (!model_path.empty() && message.rfind(model_path + ": ", 0) == 0) message.erase(0, model_path.size() + 2);
+  if (s.code() == StatusCode::kUnsupported && !placeholder) return {Outcome::kUnsupported, message};
+  return {Outcome::kFailed, fmt::format("{}: {}: {}", stage, status_code_name(s.code()), message)};
 }
 
 // Files named <prefix>_0.pb, <prefix>_1.pb, ... in order, stopping at the first gap.
@@ -44,6 +47,13 @@ std::vector<fs::path> data_sets(const fs::path& test_dir) {
   return sets;
 }
 
+// numpy has no bfloat16, so the test data stores bfloat16 tensors as uint16 with the same bits.
+Tensor as_bfloat16_if(const Tensor& t, bool want_bfloat16) {
+  if (!want_bfloat16 || t.dtype() != DType::kUInt16) return t;
+  auto r = Tensor::from_bytes(DType::kBFloat16, t.dims(), t.bytes());
+  return r.is_ok() ? std::move(r).value() : t;
+}
+
 }  // namespace
 
 const char* outcome_name(Outcome o) {
@@ -57,8 +67,9 @@ const char* outcome_name(Outcome o) {
 }
 
 CaseResult run_case(const std::string& test_dir) {
-  auto graph = load_onnx_model((fs::path(test_dir) / "model.onnx").string());
-  if (!graph.is_ok()) return from_status(graph.status(), "load");
+  const std::string model_path = (fs::path(test_dir) / "model.onnx").string();
+  auto graph = load_onnx_model(model_path);
+  if (!graph.is_ok()) return from_status(graph.status(), "load", model_path);
   auto executor = cpu::CpuExecutor::create(*graph);
   if (!executor.is_ok()) return from_status(executor.status(), "executor");
 
@@ -75,7 +86,8 @@ CaseResult run_case(const std::string& test_dir) {
                                               input_files[i].filename().string(), graph->inputs.size())};
       auto t = read_onnx_tensor_file(input_files[i].string());
       if (!t.is_ok()) return from_status(t.status(), set_name + " reading " + input_files[i].filename().string());
-      inputs[graph->inputs[i]->name] = std::move(t).value();
+      const Value* in = graph->inputs[i];
+      inputs[in->name] = as_bfloat16_if(*t, in->dtype == DType::kBFloat16);
     }
     std::vector<Tensor> expected;
     for (const auto& f : numbered_files(set, "output")) {
@@ -89,7 +101,9 @@ CaseResult run_case(const std::string& test_dir) {
     if (outputs->size() < expected.size())
       return {Outcome::kFailed, fmt::format("{}: {} outputs, expected {}", set_name, outputs->size(), expected.size())};
     for (size_t i = 0; i < expected.size(); ++i) {
-      std::string diff = compare_tensors((*outputs)[i], expected[i]);
+      const Tensor& actual = (*outputs)[i];
+      const Tensor want = as_bfloat16_if(expected[i], actual.dtype() == DType::kBFloat16);
+      std::string diff = compare_tensors(actual, want);
       if (!diff.empty())
         return {Outcome::kFailed,
                 fmt::format("{}: output {} '{}': {}", set_name, i, graph->outputs[i]->name, diff)};

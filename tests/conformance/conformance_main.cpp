@@ -101,9 +101,15 @@ CaseResult run_isolated(const std::string& dir) {
   return {static_cast<Outcome>(std::stoi(msg.substr(0, nl))), msg.substr(nl + 1)};
 }
 
-std::string first_line(const std::string& s, size_t max_len) {
-  std::string line = s.substr(0, s.find('\n'));
-  if (s.find('\n') != std::string::npos) line += " ...";
+// The detail on one line: multi-line messages (lists of unsupported ops) joined with " | ".
+std::string one_line(const std::string& s, size_t max_len) {
+  std::string line;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') { line += s[i]; continue; }
+    line += " |";
+    while (i + 1 < s.size() && s[i + 1] == ' ') ++i;
+    line += ' ';
+  }
   if (max_len && line.size() > max_len) line = line.substr(0, max_len - 3) + "...";
   return line;
 }
@@ -169,7 +175,7 @@ int main(int argc, char** argv) {
       std::printf("%-11s %s/%s (%.2fs)%s%s\n", outcome_name(c.result.outcome), c.suite.c_str(), c.name.c_str(),
                   c.seconds, c.result.detail.empty() ? "" : "\n    ", c.result.detail.c_str());
     } else if (!table && c.result.outcome == Outcome::kFailed) {
-      std::printf("FAILED %s/%s: %s\n", c.suite.c_str(), c.name.c_str(), first_line(c.result.detail, 0).c_str());
+      std::printf("FAILED %s/%s: %s\n", c.suite.c_str(), c.name.c_str(), one_line(c.result.detail, 0).c_str());
     }
     std::fflush(stdout);
   }
@@ -178,7 +184,7 @@ int main(int argc, char** argv) {
     std::printf("%-18s %-55s %-11s %s\n", "suite", "test", "result", "detail");
     for (const auto& c : cases)
       std::printf("%-18s %-55s %-11s %s\n", c.suite.c_str(), c.name.c_str(), outcome_name(c.result.outcome),
-                  first_line(c.result.detail, 160).c_str());
+                  one_line(c.result.detail, 160).c_str());
     std::printf("\n");
   }
 

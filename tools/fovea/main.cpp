@@ -1,15 +1,43 @@
-// fovea: the command-line front end (placeholder until the CLI lands).
+// fovea: the command-line front end. This file sets up the app, global flags and subcommands;
+// each subcommand lives in its own cmd_<name>.cpp.
 #include <cstdio>
+#include <exception>
 
-#include "engine/model_import.h"
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "core/logging.h"
+
+namespace fovea::cli {
+
+int report_error(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace fovea::cli
 
 int main(int argc, char** argv) {
-  if (argc < 2) return 2;
-  auto g = fovea::load_onnx_model(argv[1]);
-  if (!g.is_ok()) {
-    std::fprintf(stderr, "error: %s\n", g.status().to_string().c_str());
-    return 1;
+  CLI::App app{"fovea: ONNX inference for vision models"};
+  app.set_version_flag("--version", "fovea " FOVEA_VERSION);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  app.require_subcommand(1);
+
+  int exit_code = 0;
+  fovea::cli::add_inspect_command(app, exit_code);
+  fovea::cli::add_infer_command(app, exit_code);
+  // Global options are parsed before any subcommand callback runs.
+  app.parse_complete_callback([&] { fovea::log::set_level_from_string(log_level); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);  // help and --version print to stdout and return 0; errors go to stderr
+  } catch (const std::exception& e) {
+    return fovea::cli::report_error(std::string("unexpected failure: ") + e.what());
   }
-  std::printf("%s", g->dump().c_str());
-  return 0;
+  return exit_code;
 }

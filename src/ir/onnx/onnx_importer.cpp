@@ -95,9 +95,14 @@ Result<Graph> import_model(const onnx::ModelProto& model, const std::string& bas
   graph.opset = -1;
   for (const auto& op : model.opset_import())
     if (op.domain().empty() || op.domain() == "ai.onnx") graph.opset = op.version();
+  bool uses_default_domain = false;
+  for (const auto& np : g.node()) uses_default_domain |= np.domain().empty() || np.domain() == "ai.onnx";
   if (graph.opset < 0) {
-    if (model.opset_import_size() > 0) return invalid_argument("the model imports no default-domain (ai.onnx) opset");
-    graph.opset = 1;  // IR version 1/2 models carry no opset_import: opset 1
+    if (model.opset_import_size() > 0 && uses_default_domain)
+      return invalid_argument("the model imports no default-domain (ai.onnx) opset but uses default-domain ops");
+    // IR version 1/2 models carry no opset_import: opset 1. A model of other domains only (e.g.
+    // ai.onnx.preview.training) gets no default opset; the op check reports its ops.
+    graph.opset = model.opset_import_size() > 0 ? kMinSupportedOpset : 1;
   }
   if (graph.opset < kMinSupportedOpset)
     return unsupported("the model uses opset {}; fovea supports opset {} and newer (re-export with a newer exporter)",

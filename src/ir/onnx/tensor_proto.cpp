@@ -1,5 +1,6 @@
 #include "ir/onnx/tensor_proto.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,16 @@ Result<std::string> read_external(const onnx::TensorProto& p, const std::string&
     return invalid_argument("{}: external data location '{}' must stay inside the model's folder", tensor_label(p), location);
   const fs::path file = fs::path(base_dir) / rel;
   std::error_code ec;
+  // Symbolic links may not lead out of the folder either.
+  const fs::path real_base = fs::weakly_canonical(base_dir, ec);
+  const fs::path real_file = ec ? fs::path() : fs::weakly_canonical(file, ec);
+  if (!ec) {
+    auto [base_end, file_it] = std::mismatch(real_base.begin(), real_base.end(), real_file.begin(), real_file.end());
+    if (base_end != real_base.end())
+      return invalid_argument("{}: external data location '{}' must stay inside the model's folder (it leads to '{}')",
+                              tensor_label(p), location, real_file.string());
+  }
+  ec.clear();
   const auto file_size = fs::file_size(file, ec);
   if (ec) return io_error("{}: cannot open external data file '{}'", tensor_label(p), file.string());
   if (length >= 0 && static_cast<uint64_t>(length) != want)

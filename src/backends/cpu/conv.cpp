@@ -1,0 +1,149 @@
+// Conv: im2col + GEMM (OpenBLAS); 1x1 stride-1 convs are a plain GEMM; depthwise 2-D is a direct loop.
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "backends/cpu/blas_gemm.h"
+#include "backends/cpu/im2col.h"
+#include "backends/cpu/kernels.h"
+#include "ops/conv_params.h"
+
+namespace fovea::cpu {
+namespace {
+
+// Depthwise 2-D (one input channel per group): out channel m reads input channel m / multiplier.
+template <typename T>
+void depthwise_conv2d(const T* x, const T* w, T* y, int64_t n, int64_t channels, int64_t out_channels,
+                      const ConvGeometry& g) {
+  const int64_t ih = g.in[0], iw = g.in[1], oh = g.out[0], ow = g.out[1];
+  const int64_t kh = g.kernel[0], kw = g.kernel[1];
+  const int64_t sh = g.strides[0], sw = g.strides[1], dh = g.dilations[0], dw = g.dilations[1];
+  const int64_t ph = g.pads_begin[0], pw = g.pads_begin[1];
+  const int64_t mult = out_channels / channels;
+#pragma omp parallel for schedule(static)
+  for (int64_t nm = 0; nm < n * out_channels; ++nm) {
+    const int64_t b = nm / out_channels, m = nm % out_channels;
+    const T* xc = x + (b * channels + m / mult) * ih * iw;
+    const T* wm = w + m * kh * kw;
+    T* yc = y + nm * oh * ow;
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        T acc = 0;
+        for (int64_t i = 0; i < kh; ++i) {
+          const int64_t yy = oy * sh - ph + i * dh;
+          if (yy < 0 || yy >= ih) continue;
+          const T* row = xc + yy * iw;
+          for (int64_t j = 0; j < kw; ++j) {
+            const int64_t xx = ox * sw - pw + j * dw;
+            if (xx >= 0 && xx < iw) acc += row[xx] * wm[i * kw + j];
+          }
+        }
+        yc[oy * ow + ox] = acc;
+      }
+    }
+  }
+}
+
+// Output columns per tile of the tiled path: the tile's im2col block stays in cache.
+constexpr int64_t kTileColumns = 1024;
+
+// im2col + GEMM in tiles of whole output rows (first spatial dim), one tile per thread at a time:
+// each tile's column block is built into a thread-local buffer and consumed while still in cache.
+template <typename T>
+Status conv_tiled(CpuKernelContext& ctx, const T* x, const T* w, T* y, int64_t n, int64_t c, int64_t m,
+                  int64_t group, const ConvGeometry& g) {
+  const int64_t cg = c / group, mg = m / group;
+  const int64_t ksize = element_count(g.kernel), in_size = element_count(g.in), out_size = element_count(g.out);
+  const int64_t row_cols = out_size / g.out[0];  // columns per output row of the first spatial dim
+  const int64_t rows_per_tile = std::max<int64_t>(1, kTileColumns / std::max<int64_t>(row_cols, 1));
+  const int64_t tiles = (g.out[0] + rows_per_tile - 1) / rows_per_tile;
+  FOVEA_RETURN_IF_ERROR(checked_element_count(Dims{cg * ksize, rows_per_tile * row_cols}, sizeof(T)).status());
+  const int64_t jobs = n * group * tiles;
+#pragma omp parallel
+  {
+    std::vector<T> col(static_cast<size_t>(cg * ksize * rows_per_tile * row_cols));
+#pragma omp for schedule(dynamic)
+    for (int64_t job = 0; job < jobs; ++job) {
+      const int64_t tile = job % tiles, gi = (job / tiles) % group, b = job / (tiles * group);
+      const int64_t r0 = tile * rows_per_tile, r1 = std::min(g.out[0], r0 + rows_per_tile);
+      // The tile as a convolution of its own: fewer output rows, begin pad shifted by r0 strides.
+      ConvGeometry tg = g;
+      tg.out[0] = r1 - r0;
+      tg.pads_begin[0] = g.pads_begin[0] - r0 * g.strides[0];
+      const int64_t cols = (r1 - r0) * row_cols;
+      im2col(x + (b * c + gi * cg) * in_size, cg, tg, col.data());
+      blas_gemm_serial(false, false, mg, cols, cg * ksize, T(1), w + gi * mg * cg * ksize, cg * ksize, col.data(),
+                       cols, T(0), y + (b * m + gi * mg) * out_size + r0 * row_cols, out_size);
+    }
+  }
+  return Status::ok();
+}
+
+template <typename T>
+Status conv(CpuKernelContext& ctx) {
+  const Tensor& xt = ctx.input(0);
+  const Tensor& wt = ctx.input(1);
+  Tensor& yt = ctx.output(0);
+  const int64_t r = static_cast<int64_t>(xt.rank()) - 2;
+  FOVEA_ASSIGN_OR_RETURN(int64_t group, ctx.node().attr_int("group", 1));
+  FOVEA_ASSIGN_OR_RETURN(WindowAttrs attrs, parse_window_attrs(ctx.node(), WindowKind::kConv, r,
+                                                               Dims(wt.dims().begin() + 2, wt.dims().end())));
+  FOVEA_ASSIGN_OR_RETURN(ResolvedWindow win, resolve_window(ctx.node(), WindowKind::kConv, attrs,
+                                                            Dims(xt.dims().begin() + 2, xt.dims().end())));
+  ConvGeometry g{Dims(xt.dims().begin() + 2, xt.dims().end()), win.out, attrs.kernel, attrs.strides,
+                 attrs.dilations, Dims(win.pads.begin(), win.pads.begin() + r)};
+  const int64_t n = xt.dim(0), c = xt.dim(1), m = wt.dim(0);
+  const int64_t cg = c / group, mg = m / group;
+  const int64_t ksize = element_count(g.kernel), in_size = element_count(g.in), out_size = element_count(g.out);
+  const T* x = xt.data<T>();
+  const T* w = wt.data<T>();
+  T* y = yt.data<T>();
+  if (yt.numel() == 0) return Status::ok();
+
+  if (cg == 1 && group == c && r == 2) {
+    depthwise_conv2d(x, w, y, n, c, m, g);
+  } else {
+    bool pointwise = ksize == 1;
+    for (int64_t i = 0; i < r; ++i)
+      pointwise = pointwise && attrs.strides[i] == 1 && win.pads[i] == 0 && win.pads[i + r] == 0;
+    const int threads = omp_get_max_threads();
+    if (pointwise) {
+      for (int64_t b = 0; b < n; ++b)
+        for (int64_t gi = 0; gi < group; ++gi)
+          blas_gemm(false, false, mg, out_size, cg, T(1), w + gi * mg * cg, cg, x + (b * c + gi * cg) * in_size,
+                    out_size, T(0), y + (b * m + gi * mg) * out_size, out_size);
+    } else if (out_size >= threads * kTileColumns) {
+      FOVEA_RETURN_IF_ERROR(conv_tiled(ctx, x, w, y, n, c, m, group, g));
+    } else {
+      FOVEA_ASSIGN_OR_RETURN(int64_t col_elems, checked_element_count(Dims{cg * ksize, out_size}, sizeof(T)));
+      std::vector<T> col(static_cast<size_t>(col_elems));
+      for (int64_t b = 0; b < n; ++b) {
+        for (int64_t gi = 0; gi < group; ++gi) {
+          im2col(x + (b * c + gi * cg) * in_size, cg, g, col.data());
+          blas_gemm(false, false, mg, out_size, cg * ksize, T(1), w + gi * mg * cg * ksize, cg * ksize, col.data(),
+                    out_size, T(0), y + (b * m + gi * mg) * out_size, out_size);
+        }
+      }
+    }
+  }
+  if (ctx.has_input(2)) {
+    const T* bias = ctx.input(2).data<T>();
+#pragma omp parallel for schedule(static)
+    for (int64_t bm = 0; bm < n * m; ++bm) {
+      const T v = bias[bm % m];
+      T* yc = y + bm * out_size;
+      for (int64_t i = 0; i < out_size; ++i) yc[i] += v;
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status run_conv(CpuKernelContext& ctx) {
+  FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return conv<T>(ctx); });
+  return ctx.unsupported_dtype(0);
+}
+
+}  // namespace fovea::cpu

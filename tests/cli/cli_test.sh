@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `fovea` command line: inspect and infer on small models, and the error
+# exits (non-zero, with a message on stderr). Usage: cli_test.sh path/to/fovea
+# Models are written with Debian's python3-onnx when /usr/bin/python3 has it; otherwise only the
+# ONNX node test model test_add is used.
+set -u
+FOVEA=$1
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+PY=/usr/bin/python3
+ADD_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok:   $*"; }
+
+# expect_ok NAME CMD...: exit 0; stdout in $WORK/out, stderr in $WORK/err.
+expect_ok() {
+  local name=$1; shift
+  if "$@" >"$WORK/out" 2>"$WORK/err"; then pass "$name"; else fail "$name (exit $?): $(cat "$WORK/err")"; fi
+}
+# expect_error NAME PATTERN CMD...: non-zero exit and PATTERN in stderr.
+expect_error() {
+  local name=$1 pattern=$2; shift 2
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local rc=$?
+  if [ $rc -eq 0 ]; then fail "$name: exit 0, expected an error"; return; fi
+  if [ $rc -ge 128 ]; then fail "$name: killed by a signal (exit $rc)"; return; fi
+  if ! grep -q -- "$pattern" "$WORK/err"; then fail "$name: stderr lacks '$pattern': $(cat "$WORK/err")"; return; fi
+  pass "$name"
+}
+# expect_in NAME PATTERN FILE
+expect_in() { if grep -q -- "$2" "$3"; then pass "$1"; else fail "$1: '$2' not in $(cat "$3")"; fi; }
+
+expect_ok "--version" "$FOVEA" --version
+expect_in "--version prints the version" "fovea [0-9]" "$WORK/out"
+expect_error "no subcommand" "subcommand" "$FOVEA"
+expect_error "unknown flag" "--bogus" "$FOVEA" inspect "$ADD_MODEL" --bogus
+expect_error "bad --log-level" "log-level" "$FOVEA" --log-level loud inspect "$ADD_MODEL"
+expect_ok "--log-level debug" "$FOVEA" --log-level debug inspect "$ADD_MODEL"
+
+# --- inspect and infer on ONNX's test_add (x + y, float32 [3,4,5]) ---
+if [ -f "$ADD_MODEL" ]; then
+  expect_ok "inspect test_add" "$FOVEA" inspect "$ADD_MODEL"
+  expect_in "inspect lists op Add" "Add" "$WORK/out"
+  expect_in "inspect shows input x" "x .*float32 *\[3,4,5\]" "$WORK/out"
+  expect_in "inspect counts 60 FLOPs" "(60;" "$WORK/out"
+  expect_ok "inspect --json" "$FOVEA" inspect "$ADD_MODEL" --json
+  expect_in "json has opset" '"opset": ' "$WORK/out"
+  cp "$WORK/out" "$WORK/add.json"
+  if [ -x "$PY" ]; then
+    expect_ok "json parses" "$PY" -c "import json,sys; d=json.load(open('$WORK/add.json')); assert d['flops']==60 and d['op_histogram'][0]['op_type']=='Add'"
+  fi
+
+  expect_ok "infer random" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o1" --iterations 3 --warmUp 1 --verbose
+  [ -s "$WORK/o1/sum.npy" ] && pass "infer wrote sum.npy" || fail "infer wrote no sum.npy"
+  expect_in "infer prints latency" "median" "$WORK/out"
+  expect_in "infer prints the output summary" "sum .*float32 \[3,4,5\]" "$WORK/out"
+  expect_in "--verbose prints node timings" "slowest nodes" "$WORK/out"
+
+  expect_error "missing input" "'y'" "$FOVEA" infer "$ADD_MODEL" --input x=random --output-dir "$WORK/o2"
+  expect_error "unknown input" "'z'" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --input z=random --output-dir "$WORK/o2"
+  expect_error "unreadable npy" "nonexistent.npy" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/nonexistent.npy" --input y=random --output-dir "$WORK/o2"
+  printf 'not a numpy file' >"$WORK/garbage.npy"
+  expect_error "corrupt npy" "garbage.npy" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/garbage.npy" --input y=random --output-dir "$WORK/o2"
+  expect_error "malformed --input" "NAME=" "$FOVEA" infer "$ADD_MODEL" --input x --output-dir "$WORK/o2"
+  expect_error "--device gpu" "not built yet" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --device gpu
+  expect_error "--device tpu" "tpu" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --device tpu
+  expect_error "--iterations 0" "iterations" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --iterations 0
+  expect_error "missing model" "nonexistent.onnx" "$FOVEA" inspect "$WORK/nonexistent.onnx"
+
+  if [ -x "$PY" ] && "$PY" -c "import numpy" 2>/dev/null; then
+    "$PY" -c "
+import numpy as np
+r = np.random.default_rng(1)
+np.save('$WORK/x.npy', r.random((3, 4, 5), dtype=np.float32))
+np.save('$WORK/y.npy', r.random((3, 4, 5), dtype=np.float32))
+np.save('$WORK/x64.npy', r.random((3, 4, 5)))
+np.save('$WORK/xbad.npy', r.random((3, 4), dtype=np.float32))
+np.save('$WORK/xbe.npy', np.load('$WORK/x.npy').astype('>f4'))"
+    expect_ok "infer from .npy" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/x.npy" --input y="$WORK/y.npy" --output-dir "$WORK/o3"
+    expect_ok "output equals x + y" "$PY" -c "
+import numpy as np
+s = np.load('$WORK/o3/sum.npy'); e = np.load('$WORK/x.npy') + np.load('$WORK/y.npy')
+assert s.dtype == np.float32 and s.shape == (3, 4, 5) and np.allclose(s, e, rtol=1e-6), (s, e)"
+    expect_ok "infer from big-endian .npy" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/xbe.npy" --input y="$WORK/y.npy" --output-dir "$WORK/o4"
+    expect_ok "big-endian input gives the same output" cmp "$WORK/o3/sum.npy" "$WORK/o4/sum.npy"
+    expect_error "dtype mismatch" "float64" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/x64.npy" --input y="$WORK/y.npy" --output-dir "$WORK/o2"
+    expect_error "shape mismatch" "\[3,4\]" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/xbad.npy" --input y="$WORK/y.npy" --output-dir "$WORK/o2"
+  fi
+else
+  echo "skip: $ADD_MODEL not installed"
+fi
+
+# --- models written with python3-onnx: symbolic batch, odd output names, an unsupported op ---
+if [ -x "$PY" ] && "$PY" -c "import onnx, numpy" 2>/dev/null; then
+  "$PY" - "$WORK" <<'PYEOF'
+import sys, numpy as np, onnx
+from onnx import helper, TensorProto, numpy_helper
+work = sys.argv[1]
+w = numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(3, 4), "W")
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])
+y = helper.make_tensor_value_info("out/put:0", TensorProto.FLOAT, ["batch", 4])
+g = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["mm"], name="mm"),
+                       helper.make_node("Relu", ["mm"], ["out/put:0"], name="relu")], "g", [x], [y], [w])
+m = helper.make_model(g, producer_name="cli_test", opset_imports=[helper.make_opsetid("", 13)])
+m.ir_version = 8
+onnx.save(m, work + "/matmul.onnx")
+g2 = helper.make_graph([helper.make_node("NotARealOp", ["x"], ["y"], name="weird")], "g2",
+                       [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                       [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+m2 = helper.make_model(g2, producer_name="cli_test", opset_imports=[helper.make_opsetid("", 13)])
+m2.ir_version = 8
+onnx.save(m2, work + "/unsupported.onnx")
+PYEOF
+  M="$WORK/matmul.onnx"
+  expect_ok "inspect symbolic batch" "$FOVEA" inspect "$M"
+  expect_in "symbolic dim shown by name" "\[batch,3\]" "$WORK/out"
+  expect_in "batch assumed 1" "'batch') = 1" "$WORK/out"
+  expect_ok "inspect --json symbolic" "$FOVEA" inspect "$M" --json
+  cp "$WORK/out" "$WORK/matmul.json"
+  expect_ok "matmul FLOPs and params" "$PY" -c "
+import json; d = json.load(open('$WORK/matmul.json'))
+assert d['flops'] == 2*3*4 + 4, d['flops']
+assert d['parameter_count'] == 12 and d['parameter_bytes'] == 48
+assert d['inputs'][0]['shape'] == ['batch', 3] and d['producer'].startswith('cli_test')"
+  expect_ok "inspect --shapes batch 8" "$FOVEA" inspect "$M" --json --shapes x:8x3
+  cp "$WORK/out" "$WORK/matmul8.json"
+  expect_ok "FLOPs scale with --shapes" "$PY" -c "import json; assert json.load(open('$WORK/matmul8.json'))['flops'] == 8 * 28"
+  expect_error "--shapes wrong rank" "shape \[8\]" "$FOVEA" inspect "$M" --shapes x:8
+  expect_error "--shapes unknown input" "'nope'" "$FOVEA" inspect "$M" --shapes nope:1x3
+
+  expect_ok "infer symbolic batch, --shapes" "$FOVEA" infer "$M" --input x=random --shapes x:2x3 --output-dir "$WORK/o5"
+  [ -s "$WORK/o5/out_put_0.npy" ] && pass "output file name sanitized" || fail "no out_put_0.npy in $(ls "$WORK/o5")"
+  expect_ok "output has batch 2" "$PY" -c "import numpy as np; a = np.load('$WORK/o5/out_put_0.npy'); assert a.shape == (2, 4) and (a >= 0).all()"
+  expect_ok "infer symbolic batch defaults to 1" "$FOVEA" infer "$M" --input x=random --output-dir "$WORK/o6"
+  expect_in "default batch is said" "assumed" "$WORK/out"
+  expect_ok "default output has batch 1" "$PY" -c "import numpy as np; assert np.load('$WORK/o6/out_put_0.npy').shape == (1, 4)"
+
+  expect_ok "inspect with an unsupported op" "$FOVEA" inspect "$WORK/unsupported.onnx"
+  expect_in "unsupported op reported" "NotARealOp" "$WORK/out"
+  expect_ok "inspect --json with an unsupported op" "$FOVEA" inspect "$WORK/unsupported.onnx" --json
+  expect_in "json unsupported op" '"unsupported_ops": ".*NotARealOp' "$WORK/out"
+  expect_error "infer with an unsupported op" "NotARealOp" "$FOVEA" infer "$WORK/unsupported.onnx" --input x=random --output-dir "$WORK/o7"
+else
+  echo "skip: /usr/bin/python3 with onnx and numpy not available"
+fi
+
+if [ $failures -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all checks passed"

@@ -1,0 +1,155 @@
+// `fovea inspect model.onnx [--json] [--shapes name:1x3x640x640]`: what a model is, without running it.
+#include <cstdio>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "model_summary.h"
+
+namespace fovea::cli {
+namespace {
+
+struct InspectOptions {
+  std::string model;
+  bool json = false;
+  std::vector<std::string> shapes;
+};
+
+// si(3157200, "") -> "3.16 M", si(60, "FLOPs") -> "60 FLOPs".
+std::string si(double v, const char* unit) {
+  const char* prefixes[] = {"", "K", "M", "G", "T", "P"};
+  int p = 0;
+  while (v >= 1000 && p < 5) {
+    v /= 1000;
+    ++p;
+  }
+  return p == 0 ? fmt::format("{:.0f}{}{}", v, *unit ? " " : "", unit) : fmt::format("{:.2f} {}{}", v, prefixes[p], unit);
+}
+
+std::string shape_text(const std::optional<Shape>& s) { return s ? shape_to_string(*s) : "(unknown rank)"; }
+
+nlohmann::ordered_json shape_json(const std::optional<Shape>& s) {
+  if (!s) return nullptr;
+  nlohmann::ordered_json dims = nlohmann::ordered_json::array();
+  for (const Dim& d : *s) {
+    if (d.is_known()) dims.push_back(d.value);
+    else if (d.is_symbolic()) dims.push_back(d.symbol);
+    else dims.push_back(nullptr);
+  }
+  return dims;
+}
+
+nlohmann::ordered_json tensors_json(const std::vector<TensorDesc>& ts) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const TensorDesc& t : ts) {
+    nlohmann::ordered_json j = {{"name", t.name}, {"dtype", dtype_name(t.dtype)}, {"shape", shape_json(t.shape)}};
+    if (t.inferred_shape && t.inferred_shape != t.shape) j["inferred_shape"] = shape_json(t.inferred_shape);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::ordered_json to_json(const ModelSummary& s) {
+  nlohmann::ordered_json ops = nlohmann::ordered_json::array();
+  for (const OpCount& c : s.op_histogram) ops.push_back({{"op_type", c.op_type}, {"count", c.count}, {"flops", c.flops}});
+  nlohmann::ordered_json uncounted = nlohmann::ordered_json::array();
+  for (const UncountedNode& u : s.uncounted) uncounted.push_back({{"node", u.node}, {"reason", u.reason}});
+  nlohmann::ordered_json j = {
+      {"model", s.path},
+      {"graph_name", s.graph_name},
+      {"producer", s.producer},
+      {"ir_version", s.ir_version},
+      {"opset", s.opset},
+      {"inputs", tensors_json(s.inputs)},
+      {"outputs", tensors_json(s.outputs)},
+      {"node_count", s.node_count},
+      {"op_histogram", ops},
+      {"initializer_count", s.initializer_count},
+      {"parameter_count", s.parameter_count},
+      {"parameter_bytes", s.parameter_bytes},
+      {"unsupported_ops", s.unsupported_ops.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.unsupported_ops)},
+      {"shapes_inferred", s.shapes_inferred},
+      {"shape_inference_error", s.shape_error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.shape_error)},
+      {"assumptions", s.assumptions},
+      {"flops", s.flops_computed ? nlohmann::ordered_json(s.flops) : nlohmann::ordered_json(nullptr)},
+      {"flops_note", "multiply-add = 2 FLOPs; elementwise = 1 per output element; folded constants excluded"},
+      {"folded_nodes", s.folded_nodes},
+      {"uncounted_nodes", uncounted},
+  };
+  return j;
+}
+
+void print_tensors(const char* title, const std::vector<TensorDesc>& ts) {
+  std::printf("%s\n", title);
+  size_t width = 4;
+  for (const TensorDesc& t : ts) width = std::max(width, t.name.size());
+  for (const TensorDesc& t : ts) {
+    std::string line = fmt::format("  {:<{}}  {:<8} {}", t.name, width, dtype_name(t.dtype), shape_text(t.shape));
+    if (t.inferred_shape && t.inferred_shape != t.shape) line += "  (inferred: " + shape_text(t.inferred_shape) + ")";
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+void print_text(const ModelSummary& s) {
+  std::printf("model        %s\n", s.path.c_str());
+  if (!s.graph_name.empty()) std::printf("graph        %s\n", s.graph_name.c_str());
+  std::printf("producer     %s\n", s.producer.empty() ? "(none)" : s.producer.c_str());
+  std::printf("ir version   %lld, opset %lld\n", static_cast<long long>(s.ir_version), static_cast<long long>(s.opset));
+  print_tensors("inputs", s.inputs);
+  print_tensors("outputs", s.outputs);
+  std::printf("nodes        %lld (%zu op types)\n", static_cast<long long>(s.node_count), s.op_histogram.size());
+  size_t width = 4;
+  for (const OpCount& c : s.op_histogram) width = std::max(width, c.op_type.size());
+  for (const OpCount& c : s.op_histogram) {
+    std::string line = fmt::format("  {:<{}} {:>6}", c.op_type, width, c.count);
+    if (c.flops > 0) line += "   " + si(c.flops, "FLOPs");
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("parameters   %s (%lld) in %lld initializers, %s\n", si(static_cast<double>(s.parameter_count), "").c_str(),
+              static_cast<long long>(s.parameter_count), static_cast<long long>(s.initializer_count),
+              si(static_cast<double>(s.parameter_bytes), "B").c_str());
+  if (!s.unsupported_ops.empty()) {
+    std::printf("unsupported  %s\n", s.unsupported_ops.c_str());
+    std::printf("FLOPs        not computed (shape inference needs every op supported)\n");
+    return;
+  }
+  if (!s.shapes_inferred) std::printf("shapes       inference stopped: %s\n", s.shape_error.c_str());
+  std::printf("FLOPs        %s (%.0f; multiply-add = 2, elementwise = 1 per output element)\n",
+              si(s.flops, "FLOPs").c_str(), s.flops);
+  for (const std::string& a : s.assumptions) std::printf("  assumed %s\n", a.c_str());
+  if (s.folded_nodes)
+    std::printf("  %lld node%s folded at build time (not counted)\n", static_cast<long long>(s.folded_nodes),
+                s.folded_nodes == 1 ? "" : "s");
+  if (!s.uncounted.empty()) {
+    std::printf("  %zu node%s not counted:\n", s.uncounted.size(), s.uncounted.size() == 1 ? "" : "s");
+    for (size_t i = 0; i < s.uncounted.size() && i < 10; ++i)
+      std::printf("    %s: %s\n", s.uncounted[i].node.c_str(), s.uncounted[i].reason.c_str());
+    if (s.uncounted.size() > 10) std::printf("    ... (%zu more; --json lists all)\n", s.uncounted.size() - 10);
+  }
+  std::printf("unsupported  none\n");
+}
+
+int run_inspect(const InspectOptions& o) {
+  auto overrides = parse_shape_overrides(o.shapes);
+  if (!overrides.is_ok()) return report_error(overrides.status().message());
+  auto summary = summarize_model(o.model, *overrides);
+  if (!summary.is_ok()) return report_error(summary.status().message());
+  if (o.json) std::printf("%s\n", to_json(*summary).dump(2).c_str());
+  else print_text(*summary);
+  return 0;
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<InspectOptions>();
+  CLI::App* cmd = app.add_subcommand("inspect", "Describe a model: I/O, ops, parameters, FLOPs, unsupported ops");
+  cmd->add_option("model", opts->model, "ONNX model file")->required();
+  cmd->add_flag("--json", opts->json, "Print the summary as JSON");
+  cmd->add_option("--shapes", opts->shapes,
+                  "Input shapes for FLOP counting, NAME:1x3x640x640 (symbolic dims default to 1)");
+  cmd->callback([opts, &exit_code] { exit_code = run_inspect(*opts); });
+}
+
+}  // namespace fovea::cli
