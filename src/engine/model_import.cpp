@@ -3,10 +3,12 @@
 #include "backends/cpu/cpu_executor.h"
 #include "ir/onnx/onnx_importer.h"
 #include "ops/graph_checks.h"
+#include "ops/legacy_opset_lowering.h"
 
 namespace fovea {
 
 Status prepare_graph(Graph& graph, const ModelImportOptions& options) {
+  FOVEA_RETURN_IF_ERROR(lower_legacy_opset(graph));  // opset 1-6 models: old op forms rewritten first
   FOVEA_RETURN_IF_ERROR(check_supported_ops(graph));
   if (!options.infer_shapes) return Status::ok();
   ShapeInferenceOptions shape_options;

@@ -109,4 +109,41 @@ Status infer_top_k(InferContext& ctx);
 Status infer_cum_sum(InferContext& ctx);
 Status infer_non_max_suppression(InferContext& ctx);
 
+// extra ops (stage 2)
+Status infer_sin(InferContext& ctx);
+Status infer_cos(InferContext& ctx);
+Status infer_tan(InferContext& ctx);
+Status infer_asin(InferContext& ctx);
+Status infer_acos(InferContext& ctx);
+Status infer_atan(InferContext& ctx);
+Status infer_sinh(InferContext& ctx);
+Status infer_cosh(InferContext& ctx);
+Status infer_asinh(InferContext& ctx);
+Status infer_acosh(InferContext& ctx);
+Status infer_atanh(InferContext& ctx);
+Status infer_softsign(InferContext& ctx);
+Status infer_is_nan(InferContext& ctx);
+Status infer_is_inf(InferContext& ctx);
+Status infer_thresholded_relu(InferContext& ctx);
+Status infer_celu(InferContext& ctx);
+Status infer_shrink(InferContext& ctx);
+Status infer_mish(InferContext& ctx);
+Status infer_mod(InferContext& ctx);
+Status infer_xor(InferContext& ctx);
+Status infer_bit_shift(InferContext& ctx);
+Status infer_cast_like(InferContext& ctx);
+Status infer_hardmax(InferContext& ctx);
+Status infer_lrn(InferContext& ctx);
+Status infer_trilu(InferContext& ctx);
+Status infer_eye_like(InferContext& ctx);
+Status infer_one_hot(InferContext& ctx);
+Status infer_gather_nd(InferContext& ctx);
+Status infer_scatter_elements(InferContext& ctx);
+Status infer_scatter(InferContext& ctx);
+Status infer_compress(InferContext& ctx);
+Status infer_reverse_sequence(InferContext& ctx);
+Status infer_max_unpool(InferContext& ctx);
+Status infer_grid_sample(InferContext& ctx);
+Status infer_roi_align(InferContext& ctx);
+
 }  // namespace fovea

@@ -109,4 +109,41 @@ Status run_top_k(CpuKernelContext& ctx);
 Status run_cum_sum(CpuKernelContext& ctx);
 Status run_non_max_suppression(CpuKernelContext& ctx);
 
+// extra ops (stage 2)
+Status run_sin(CpuKernelContext& ctx);
+Status run_cos(CpuKernelContext& ctx);
+Status run_tan(CpuKernelContext& ctx);
+Status run_asin(CpuKernelContext& ctx);
+Status run_acos(CpuKernelContext& ctx);
+Status run_atan(CpuKernelContext& ctx);
+Status run_sinh(CpuKernelContext& ctx);
+Status run_cosh(CpuKernelContext& ctx);
+Status run_asinh(CpuKernelContext& ctx);
+Status run_acosh(CpuKernelContext& ctx);
+Status run_atanh(CpuKernelContext& ctx);
+Status run_softsign(CpuKernelContext& ctx);
+Status run_is_nan(CpuKernelContext& ctx);
+Status run_is_inf(CpuKernelContext& ctx);
+Status run_thresholded_relu(CpuKernelContext& ctx);
+Status run_celu(CpuKernelContext& ctx);
+Status run_shrink(CpuKernelContext& ctx);
+Status run_mish(CpuKernelContext& ctx);
+Status run_mod(CpuKernelContext& ctx);
+Status run_xor(CpuKernelContext& ctx);
+Status run_bit_shift(CpuKernelContext& ctx);
+Status run_cast_like(CpuKernelContext& ctx);
+Status run_hardmax(CpuKernelContext& ctx);
+Status run_lrn(CpuKernelContext& ctx);
+Status run_trilu(CpuKernelContext& ctx);
+Status run_eye_like(CpuKernelContext& ctx);
+Status run_one_hot(CpuKernelContext& ctx);
+Status run_gather_nd(CpuKernelContext& ctx);
+Status run_scatter_elements(CpuKernelContext& ctx);
+Status run_scatter(CpuKernelContext& ctx);
+Status run_compress(CpuKernelContext& ctx);
+Status run_reverse_sequence(CpuKernelContext& ctx);
+Status run_max_unpool(CpuKernelContext& ctx);
+Status run_grid_sample(CpuKernelContext& ctx);
+Status run_roi_align(CpuKernelContext& ctx);
+
 }  // namespace fovea::cpu

@@ -29,6 +29,16 @@ T mod_value(T a, T b, bool c_fmod) {
   }
 }
 
+template <typename T>
+void shift_typed(CpuKernelContext& ctx, bool left) {
+  broadcast_binary<T, T, T>(ctx.input(0), ctx.input(1), ctx.output(0), [left](T a, T b) -> T {
+    if (b >= sizeof(T) * 8) return 0;
+    // Small types promote to int when shifted; shift them as unsigned instead.
+    using Wide = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, T>;
+    return static_cast<T>(left ? static_cast<Wide>(a) << b : static_cast<Wide>(a) >> b);
+  });
+}
+
 }  // namespace
 
 Status run_mod(CpuKernelContext& ctx) {
@@ -46,17 +56,13 @@ Status run_xor(CpuKernelContext& ctx) {
 Status run_bit_shift(CpuKernelContext& ctx) {
   FOVEA_ASSIGN_OR_RETURN(const std::string direction, ctx.node().attr_string("direction", ""));
   const bool left = direction == "LEFT";
-  FOVEA_SWITCH_NUMERIC(ctx.input(0).dtype(), T, {
-    if constexpr (std::is_unsigned_v<T>) {
-      broadcast_binary<T, T, T>(ctx.input(0), ctx.input(1), ctx.output(0), [left](T a, T b) -> T {
-        if (b >= sizeof(T) * 8) return 0;
-        // Widen so that small types shift as unsigned int without promotion surprises.
-        using Wide = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, T>;
-        return static_cast<T>(left ? static_cast<Wide>(a) << b : static_cast<Wide>(a) >> b);
-      });
-      return Status::ok();
-    }
-  });
+  switch (ctx.input(0).dtype()) {
+    case DType::kUInt8: shift_typed<uint8_t>(ctx, left); return Status::ok();
+    case DType::kUInt16: shift_typed<uint16_t>(ctx, left); return Status::ok();
+    case DType::kUInt32: shift_typed<uint32_t>(ctx, left); return Status::ok();
+    case DType::kUInt64: shift_typed<uint64_t>(ctx, left); return Status::ok();
+    default: break;
+  }
   return ctx.unsupported_dtype(0);
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "backends/cpu/integer_arithmetic.h"
 #include "backends/cpu/kernels.h"
 #include "ops/reduce_axes.h"
 
@@ -44,9 +45,10 @@ struct Reducer {
       if (count == 0) return std::is_floating_point_v<T> ? T(NAN) : T(0);
       return static_cast<T>(acc / static_cast<Acc>(count));
     }
-    if constexpr (K == ReduceKind::kL2) return static_cast<T>(std::sqrt(static_cast<double>(acc)));
+    // log(0) = -inf and huge sums do not fit integer outputs: saturate instead of UB.
+    if constexpr (K == ReduceKind::kL2) return saturating_from_double<T>(std::sqrt(static_cast<double>(acc)));
     if constexpr (K == ReduceKind::kLogSum || K == ReduceKind::kLogSumExp)
-      return static_cast<T>(std::log(static_cast<double>(acc)));
+      return saturating_from_double<T>(std::log(static_cast<double>(acc)));
     return static_cast<T>(acc);
   }
 };

@@ -2,30 +2,9 @@
 #include <cstring>
 
 #include "backends/cpu/kernels.h"
+#include "backends/cpu/scatter_reduction.h"
 
 namespace fovea::cpu {
-namespace {
-
-enum class Reduction { kNone, kAdd, kMul, kMax, kMin };
-
-template <typename T>
-T combine(T a, T b, Reduction r) {
-  if constexpr (std::is_same_v<T, Half>) {
-    return float_to_half(combine(half_to_float(a), half_to_float(b), r));
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return (r == Reduction::kAdd || r == Reduction::kMax) ? (a || b) : (a && b);
-  } else {
-    switch (r) {
-      case Reduction::kAdd: return static_cast<T>(a + b);
-      case Reduction::kMul: return static_cast<T>(a * b);
-      case Reduction::kMax: return std::max(a, b);
-      case Reduction::kMin: return std::min(a, b);
-      default: return b;
-    }
-  }
-}
-
-}  // namespace
 
 Status run_scatter_nd(CpuKernelContext& ctx) {
   const Tensor& data = ctx.input(0);
@@ -33,8 +12,7 @@ Status run_scatter_nd(CpuKernelContext& ctx) {
   const Tensor& updates = ctx.input(2);
   Tensor& out = ctx.output(0);
   FOVEA_ASSIGN_OR_RETURN(std::string name, ctx.node().attr_string("reduction", "none"));
-  const Reduction red = name == "add" ? Reduction::kAdd : name == "mul" ? Reduction::kMul
-                        : name == "max" ? Reduction::kMax : name == "min" ? Reduction::kMin : Reduction::kNone;
+  const Reduction red = parse_reduction(name);
   if (data.nbytes()) std::memcpy(out.raw_data(), data.raw_data(), data.nbytes());
   const int64_t k = indices.dim(indices.rank() - 1);
   int64_t inner = 1;

@@ -13,7 +13,8 @@
 
 namespace fovea {
 
-inline constexpr int64_t kMinSupportedOpset = 7;
+// Opsets 1-6 are lowered to opset-7 forms after import (ops/legacy_opset_lowering.h).
+inline constexpr int64_t kMinSupportedOpset = 1;
 
 // Reads and imports a .onnx file; external data is resolved relative to its folder.
 Result<Graph> import_onnx_file(const std::string& path);
