@@ -67,7 +67,8 @@ class Graph {
   Graph& operator=(Graph&&) = default;
 
   std::string name;
-  int64_t opset = 0;                  // default-domain opset version
+  int64_t opset = 0;                  // default-domain opset the ops follow (7 after legacy lowering)
+  int64_t model_opset = 0;            // default-domain opset the model file declares
   int64_t ir_version = 0;
   std::string producer;               // producer_name and version of the model file
 

@@ -85,7 +85,13 @@ Status probe_shapes(Node& node) {
     Value* out = node.outputs[i];
     if (!out || ctx.output(i).dtype == DType::kUndefined) continue;
     out->dtype = ctx.output(i).dtype;
-    if (ctx.output(i).shape) out->shape = ctx.output(i).shape;
+    if (const auto& inferred = ctx.output(i).shape) {
+      Shape merged = *inferred;  // declared symbolic names fill dims the probe could not tell
+      if (out->shape && out->shape->size() == merged.size())
+        for (size_t d = 0; d < merged.size(); ++d)
+          if (!merged[d].is_known() && merged[d].symbol.empty()) merged[d] = (*out->shape)[d];
+      out->shape = std::move(merged);
+    }
     if (ctx.output_value(i)) out->constant = *ctx.output_value(i);
   }
   return Status::ok();

@@ -20,7 +20,10 @@ Result<Dims> max_unpool_default_dims(const Node& node, const Dims& x) {
       out.push_back(-1);
       continue;
     }
-    const int64_t v = (in - 1) * w.strides[d] + w.kernel[d] - w.pads[d] - w.pads[spatial + d];
+    int64_t v = 0;
+    if (in > 0 && (__builtin_mul_overflow(in - 1, w.strides[d], &v) || __builtin_add_overflow(v, w.kernel[d], &v) ||
+                   __builtin_sub_overflow(v, w.pads[d], &v) || __builtin_sub_overflow(v, w.pads[spatial + d], &v)))
+      return invalid_argument("{}: output dim {} overflows", node.describe(), 2 + d);
     if (in > 0 && v < 0) return invalid_argument("{}: output dim {} would be negative ({})", node.describe(), 2 + d, v);
     out.push_back(std::max<int64_t>(v, 0));
   }

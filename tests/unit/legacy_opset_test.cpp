@@ -345,8 +345,12 @@ TEST(LegacyOpsetTest, SplitInputConcatAxisPaddingsCastAndUpsample) {
   auto g = b.load();
   ASSERT_TRUE(g.is_ok()) << g.status().to_string();
   for (const auto& n : g->nodes()) {
-    if (n->op_type == "Split") EXPECT_EQ(n->inputs.size(), 1u);
-    if (n->op_type == "Concat") EXPECT_EQ(*n->attr_int("axis", -7), 1);
+    if (n->op_type == "Split") {
+      EXPECT_EQ(n->inputs.size(), 1u);
+    }
+    if (n->op_type == "Concat") {
+      EXPECT_EQ(*n->attr_int("axis", -7), 1);
+    }
   }
   // x = [[0,1],[2,3]] split on H: s0=[0,1], s1=[2,3]; concat on C: [1,2,1,2]; pad W by 1 at the
   // end; upsample W by 2 (nearest).

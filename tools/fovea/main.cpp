@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   fovea::cli::add_inspect_command(app, exit_code);
   fovea::cli::add_infer_command(app, exit_code);
+  fovea::cli::add_devices_command(app, exit_code);
   // Global options are parsed before any subcommand callback runs.
   app.parse_complete_callback([&] { fovea::log::set_level_from_string(log_level); });
 

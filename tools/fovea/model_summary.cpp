@@ -198,7 +198,7 @@ Result<ModelSummary> summarize_model(const std::string& path, const ShapeOverrid
   s.graph_name = graph.name;
   s.producer = graph.producer;
   s.ir_version = graph.ir_version;
-  s.opset = graph.opset;
+  s.opset = graph.model_opset;
   for (const Value* v : graph.inputs) s.inputs.push_back(describe(v));
   for (const Value* v : graph.outputs) s.outputs.push_back(describe(v));
   count_ops_and_parameters(graph, s);

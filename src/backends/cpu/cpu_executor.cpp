@@ -18,6 +18,17 @@ Result<std::vector<Tensor>> run_node(const Node& node, int64_t opset, const std:
   const OpSchema* schema = find_op_schema(node.domain, node.op_type);
   CpuKernelFn kernel = node.domain.empty() || node.domain == "ai.onnx" ? find_cpu_kernel(node.op_type) : nullptr;
   if (!schema || !kernel) return unsupported("{}: no CPU kernel for this op", node.describe());
+  // Arity is checked here too: run_node is also called on nodes that skipped check_supported_ops.
+  const int n_in = static_cast<int>(inputs.size());
+  if (n_in < schema->min_inputs || n_in > schema->max_inputs || inputs.size() != node.inputs.size())
+    return invalid_argument("{}: {} inputs given, {} takes {}..{}", node.describe(), n_in, schema->name,
+                            schema->min_inputs, schema->max_inputs);
+  for (int i = 0; i < schema->min_inputs; ++i)
+    if (!inputs[i]) return invalid_argument("{}: required input {} is missing", node.describe(), i);
+  const int n_out = static_cast<int>(node.outputs.size());
+  if (n_out < schema->min_outputs || n_out > schema->max_outputs)
+    return invalid_argument("{}: {} outputs, {} takes {}..{}", node.describe(), n_out, schema->name,
+                            schema->min_outputs, schema->max_outputs);
 
   std::vector<TensorInfo> infos(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {

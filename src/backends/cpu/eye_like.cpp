@@ -22,6 +22,7 @@ Status run_eye_like(CpuKernelContext& ctx) {
   FOVEA_SWITCH_ALL(y.dtype(), T, {
     const T one = one_of<T>(y.dtype());
     T* dst = y.data<T>();
+    if (k >= cols || k <= -rows) return Status::ok();  // the diagonal misses the matrix
     for (int64_t i = 0; i < rows; ++i) {
       const int64_t j = i + k;
       if (j >= 0 && j < cols) dst[i * cols + j] = one;

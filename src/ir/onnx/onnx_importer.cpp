@@ -104,6 +104,7 @@ Result<Graph> import_model(const onnx::ModelProto& model, const std::string& bas
     // ai.onnx.preview.training) gets no default opset; the op check reports its ops.
     graph.opset = model.opset_import_size() > 0 ? kMinSupportedOpset : 1;
   }
+  graph.model_opset = graph.opset;
   if (graph.opset < kMinSupportedOpset)
     return unsupported("the model uses opset {}; fovea supports opset {} and newer (re-export with a newer exporter)",
                        graph.opset, kMinSupportedOpset);
