@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <set>
 
 #include "backends/cpu/cpu_executor.h"
@@ -57,6 +58,18 @@ void print_top_nodes(const std::vector<cpu::NodeTiming>& timings) {
   for (size_t i = 0; i < sorted.size() && i < 10; ++i)
     std::printf("  %9.3f ms  %5.1f%%  %s\n", sorted[i].milliseconds,
                 total > 0 ? 100.0 * sorted[i].milliseconds / total : 0.0, sorted[i].node->describe().c_str());
+  // Per op type: where a model's time goes, independent of how many nodes share it.
+  std::map<std::string, std::pair<double, int>> by_op;
+  for (const auto& t : timings) {
+    by_op[t.node->op_type].first += t.milliseconds;
+    by_op[t.node->op_type].second += 1;
+  }
+  std::vector<std::pair<std::string, std::pair<double, int>>> ops(by_op.begin(), by_op.end());
+  std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  std::printf("time per op type (last run)\n");
+  for (size_t i = 0; i < ops.size() && i < 10; ++i)
+    std::printf("  %9.3f ms  %5.1f%%  %-20s x%d\n", ops[i].second.first,
+                total > 0 ? 100.0 * ops[i].second.first / total : 0.0, ops[i].first.c_str(), ops[i].second.second);
 }
 
 Status write_outputs(const Graph& graph, const std::vector<Tensor>& outputs, const std::string& dir,
@@ -155,7 +168,7 @@ void add_infer_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 1000000000))
       ->capture_default_str();
   cmd->add_option("--seed", opts->seed, "Seed for random inputs")->capture_default_str();
-  cmd->add_flag("--verbose", opts->verbose, "Print the 10 slowest nodes of the last run");
+  cmd->add_flag("--verbose", opts->verbose, "Print the 10 slowest nodes and op types of the last run");
   cmd->callback([opts, &exit_code] {
     Status s = run_infer(*opts);
     exit_code = s.is_ok() ? 0 : report_error(s.message());
