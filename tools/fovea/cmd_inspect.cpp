@@ -66,6 +66,7 @@ nlohmann::ordered_json to_json(const ModelSummary& s) {
       {"node_count", s.node_count},
       {"op_histogram", ops},
       {"initializer_count", s.initializer_count},
+      {"constant_node_tensors", s.constant_node_tensors},
       {"parameter_count", s.parameter_count},
       {"parameter_bytes", s.parameter_bytes},
       {"unsupported_ops", s.unsupported_ops.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.unsupported_ops)},
@@ -106,8 +107,11 @@ void print_text(const ModelSummary& s) {
     if (c.flops > 0) line += "   " + si(c.flops, "FLOPs");
     std::printf("%s\n", line.c_str());
   }
-  std::printf("parameters   %s (%lld) in %lld initializers, %s\n", si(static_cast<double>(s.parameter_count), "").c_str(),
+  std::printf("parameters   %s (%lld) in %lld initializers%s, %s\n", si(static_cast<double>(s.parameter_count), "").c_str(),
               static_cast<long long>(s.parameter_count), static_cast<long long>(s.initializer_count),
+              s.constant_node_tensors
+                  ? fmt::format(" and {} Constant nodes", s.constant_node_tensors).c_str()
+                  : "",
               si(static_cast<double>(s.parameter_bytes), "B").c_str());
   if (!s.unsupported_ops.empty()) {
     std::printf("unsupported  %s\n", s.unsupported_ops.c_str());
@@ -118,6 +122,7 @@ void print_text(const ModelSummary& s) {
   std::printf("FLOPs        %s (%.0f; multiply-add = 2, elementwise = 1 per output element)\n",
               si(s.flops, "FLOPs").c_str(), s.flops);
   for (const std::string& a : s.assumptions) std::printf("  assumed %s\n", a.c_str());
+  if (!s.assumptions.empty()) std::printf("  (give --shapes NAME:1x3x640x640 for the FLOPs at your input size)\n");
   if (s.folded_nodes)
     std::printf("  %lld node%s folded at build time (not counted)\n", static_cast<long long>(s.folded_nodes),
                 s.folded_nodes == 1 ? "" : "s");

@@ -120,6 +120,14 @@ Result<double> node_flops(const Node& node) {
     if (!out) return dynamic(node);
     return numel(*out);
   }
+  // Normalizations and softmax: a few operations per element; counted as 2 (scale and shift, or
+  // exp and divide), the same convention as the elementwise ops' 1.
+  if (op == "BatchNormalization" || op == "InstanceNormalization" || op == "LayerNormalization" ||
+      op == "Softmax" || op == "LogSoftmax") {
+    auto out = static_dims(node.has_output(0) ? node.outputs[0] : nullptr);
+    if (!out) return dynamic(node);
+    return 2.0 * numel(*out);
+  }
   if (kPerInputElementOps.count(op)) {
     auto in = static_dims(node.has_input(0) ? node.inputs[0] : nullptr);
     if (!in) return dynamic(node);
@@ -146,6 +154,15 @@ void count_ops_and_parameters(const Graph& graph, ModelSummary& s) {
     ++s.initializer_count;
     s.parameter_count += v->constant->numel();
     s.parameter_bytes += v->constant->nbytes();
+  }
+  // Some exporters (PaddlePaddle's paddle2onnx) store the weights as Constant nodes instead.
+  for (const auto& node : graph.nodes()) {
+    if (node->op_type != "Constant" || !node->domain.empty()) continue;
+    auto value = node->attr_tensor("value");
+    if (!value.is_ok()) continue;
+    ++s.constant_node_tensors;
+    s.parameter_count += value->numel();
+    s.parameter_bytes += value->nbytes();
   }
 }
 

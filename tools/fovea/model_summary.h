@@ -46,7 +46,8 @@ struct ModelSummary {
   std::vector<OpCount> op_histogram;  // sorted by count, most frequent first
 
   int64_t initializer_count = 0;
-  int64_t parameter_count = 0;   // elements of all initializers
+  int64_t parameter_count = 0;   // elements of all initializers and Constant-node tensors
+  int64_t constant_node_tensors = 0;
   uint64_t parameter_bytes = 0;
 
   std::string unsupported_ops;   // check_supported_ops' message; empty when every op is known
