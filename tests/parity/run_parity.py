@@ -8,6 +8,9 @@ ONNX Runtime, every output compared. The error reported is the normalized max er
 
 (the largest absolute difference relative to the output's largest magnitude; elementwise relative
 error is meaningless near zero). A model passes when err <= 1e-4 for every output.
+Every intermediate tensor is compared the same way (the model is rewritten so that every node
+output with a known type is also a graph output), so a mistake in an early layer cannot hide
+behind a final output that barely depends on it.
 With --iterations N both runtimes also report median / p99 latency over N runs (a benchmark).
 Run with Debian's python (/usr/bin/python3, numpy from python3-numpy).
 """
@@ -53,6 +56,25 @@ def document_image(shape, rng):
     return ((img - mean) / std).transpose(2, 0, 1)[None].astype(np.float32)
 
 
+def expose_intermediates(path, out_path):
+    """Writes a copy of the model whose graph outputs include every typed intermediate tensor."""
+    import onnx
+    model = onnx.load(path)
+    inferred = onnx.shape_inference.infer_shapes(model)
+    typed = {v.name: v for v in inferred.graph.value_info}
+    existing = {o.name for o in model.graph.output}
+    constants = {o for n in model.graph.node if n.op_type == "Constant" for o in n.output}
+    added = 0
+    for node in model.graph.node:
+        for name in node.output:
+            if name in typed and name not in existing and name not in constants:
+                model.graph.output.append(typed[name])
+                existing.add(name)
+                added += 1
+    onnx.save(model, out_path)
+    return added
+
+
 def safe(name):
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
@@ -75,6 +97,8 @@ def main():
     ap.add_argument("--work", required=True, help="scratch folder")
     ap.add_argument("--models", nargs="*", default=list(MODELS))
     ap.add_argument("--iterations", type=int, default=0, help="also time N runs of each")
+    ap.add_argument("--no-intermediates", dest="intermediates", action="store_false",
+                    help="compare only the models' outputs")
     args = ap.parse_args()
 
     rng = np.random.default_rng(2026)
@@ -94,6 +118,30 @@ def main():
             np.save(f, data)
             feeds.append(f"{input_name}={f}")
         iters = [] if args.iterations <= 0 else ["--iterations", str(args.iterations)]
+        if args.intermediates:
+            all_path = os.path.join(work, "all_tensors.onnx")
+            added = expose_intermediates(path, all_path)
+            run([args.fovea, "infer", all_path, *sum((["--input", s] for s in feeds), []),
+                 "--output-dir", os.path.join(work, "fovea_all")])
+            run(["node", os.path.join(HERE, "ort_run.js"), all_path, os.path.join(work, "ort_all"), *feeds])
+            worst, worst_name, bad = 0.0, "", []
+            for out in os.listdir(os.path.join(work, "ort_all")):
+                ref = np.load(os.path.join(work, "ort_all", out)).astype(np.float64)
+                got = np.load(os.path.join(work, "fovea_all", out)).astype(np.float64)
+                if got.shape != ref.shape:
+                    bad.append(f"{out}: shape {got.shape} != {ref.shape}")
+                    continue
+                if ref.size == 0:
+                    continue
+                err = float(np.max(np.abs(got - ref))) / max(float(np.max(np.abs(ref))), 1e-30)
+                if err > worst or np.isnan(err):
+                    worst, worst_name = err, out
+                if not err <= TOLERANCE:
+                    bad.append(f"{out}: {err:.2e}")
+            failed |= bool(bad)
+            rows.append((name, f"{added} intermediates", "ok" if not bad else "FAIL", worst))
+            if bad:
+                print(f"{name}: intermediate mismatches: " + "; ".join(bad[:10]), file=sys.stderr)
         fovea_out = run([args.fovea, "infer", path, *sum((["--input", s] for s in feeds), []),
                          "--output-dir", os.path.join(work, "fovea"), *iters, *(["--warmUp", "1"] if iters else [])])
         ort_out = run(["node", os.path.join(HERE, "ort_run.js"), path, os.path.join(work, "ort"), *feeds,
