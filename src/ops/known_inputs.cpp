@@ -55,13 +55,21 @@ Dim dim_product(const Shape& shape, size_t begin, size_t end) {
   int64_t p = 1;
   bool zero = false;
   bool unknown = false;
+  const Dim* only_symbol = nullptr;  // the single symbolic dim, when there is exactly one
+  int symbols = 0;
   for (size_t i = begin; i < end && i < shape.size(); ++i) {
-    if (!shape[i].is_known()) { unknown = true; continue; }
+    if (!shape[i].is_known()) {
+      unknown = true;
+      if (shape[i].is_symbolic()) only_symbol = &shape[i];
+      ++symbols;
+      continue;
+    }
     if (shape[i].value == 0) zero = true;
     else if (p > std::numeric_limits<int64_t>::max() / shape[i].value) unknown = true;  // reported by size checks
     else p *= shape[i].value;
   }
   if (zero) return Dim::known(0);
+  if (unknown && symbols == 1 && only_symbol && p == 1) return *only_symbol;  // [batch] x 1 x 1 = batch
   if (unknown) return Dim::unknown();
   return Dim::known(p);
 }

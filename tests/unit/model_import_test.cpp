@@ -27,6 +27,8 @@ TEST(ModelImportTest, ClassifiersInferStaticShapesButBatch) {
     auto g = load_onnx_model(model_path(name));
     ASSERT_TRUE(g.is_ok()) << name << ": " << g.status().to_string();
     EXPECT_EQ(shape_to_string(*g->outputs[0]->shape), "[batch,1000]") << name;
+    for (const auto& v : g->values())
+      if (v->shape && !v->shape->empty()) EXPECT_TRUE((*v->shape)[0].is_known() || (*v->shape)[0].symbol == "batch") << name << " " << v->name;
   }
 }
 

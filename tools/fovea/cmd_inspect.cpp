@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "engine/model_import.h"
 #include "model_summary.h"
 
 namespace fovea::cli {
@@ -13,6 +14,7 @@ namespace {
 struct InspectOptions {
   std::string model;
   bool json = false;
+  bool dump_graph = false;
   std::vector<std::string> shapes;
 };
 
@@ -142,6 +144,11 @@ int run_inspect(const InspectOptions& o) {
   if (!summary.is_ok()) return report_error(summary.status().message());
   if (o.json) std::printf("%s\n", to_json(*summary).dump(2).c_str());
   else print_text(*summary);
+  if (o.dump_graph) {
+    auto graph = load_onnx_model(o.model);
+    if (!graph.is_ok()) return report_error(graph.status().message());
+    std::printf("\n%s", graph->dump().c_str());
+  }
   return 0;
 }
 
@@ -152,6 +159,7 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("inspect", "Describe a model: I/O, ops, parameters, FLOPs, unsupported ops");
   cmd->add_option("model", opts->model, "ONNX model file")->required();
   cmd->add_flag("--json", opts->json, "Print the summary as JSON");
+  cmd->add_flag("--dumpGraph", opts->dump_graph, "Also print the graph: every node with its inputs and typed outputs");
   cmd->add_option("--shapes", opts->shapes,
                   "Input shapes for FLOP counting, NAME:1x3x640x640 (symbolic dims default to 1)");
   cmd->callback([opts, &exit_code] { exit_code = run_inspect(*opts); });

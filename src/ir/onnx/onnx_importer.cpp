@@ -7,6 +7,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <onnx/onnx_pb.h>
 
+#include "core/logging.h"
 #include "ir/onnx/tensor_proto.h"
 
 namespace fovea {
@@ -105,6 +106,9 @@ Result<Graph> import_model(const onnx::ModelProto& model, const std::string& bas
     graph.opset = model.opset_import_size() > 0 ? kMinSupportedOpset : 1;
   }
   graph.model_opset = graph.opset;
+  if (graph.opset > kNewestKnownOpset)
+    log::warn("the model uses opset {}; fovea knows the ops up to opset {} (ops that changed since may be refused)",
+              graph.opset, kNewestKnownOpset);
   if (graph.opset < kMinSupportedOpset)
     return unsupported("the model uses opset {}; fovea supports opset {} and newer (re-export with a newer exporter)",
                        graph.opset, kMinSupportedOpset);

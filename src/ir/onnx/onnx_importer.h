@@ -15,6 +15,9 @@ namespace fovea {
 
 // Opsets 1-6 are lowered to opset-7 forms after import (ops/legacy_opset_lowering.h).
 inline constexpr int64_t kMinSupportedOpset = 1;
+// Newest default-domain opset whose op changes fovea's shape functions know; newer models load
+// (most ops keep their semantics) with a warning, and ops whose meaning changed report errors.
+inline constexpr int64_t kNewestKnownOpset = 18;
 
 // Reads and imports a .onnx file; external data is resolved relative to its folder.
 Result<Graph> import_onnx_file(const std::string& path);
