@@ -7,40 +7,15 @@
 #include <limits>
 
 #include "backends/cpu/cpu_executor.h"
+#include "single_op.h"
 #include "backends/cpu/vector_math.h"
 #include "ir/graph.h"
 
 namespace fovea {
 namespace {
 
-// One node of `op` with `num_inputs` inputs (nullptr in `inputs` = omitted) and `num_outputs`.
-struct OneNode {
-  Graph graph;
-  Node* node = nullptr;
-
-  OneNode(const std::string& op, size_t num_inputs, size_t num_outputs, std::vector<Attribute> attrs) {
-    node = graph.add_node("n", op);
-    for (size_t i = 0; i < num_inputs; ++i) node->inputs.push_back(*graph.add_value("in" + std::to_string(i)));
-    for (size_t i = 0; i < num_outputs; ++i) node->outputs.push_back(*graph.add_value("out" + std::to_string(i)));
-    node->attributes = std::move(attrs);
-  }
-};
-
-Result<std::vector<Tensor>> run_op(const std::string& op, const std::vector<const Tensor*>& inputs,
-                                   std::vector<Attribute> attrs = {}, int64_t opset = 17, size_t num_outputs = 1) {
-  OneNode n(op, inputs.size(), num_outputs, std::move(attrs));
-  for (size_t i = 0; i < inputs.size(); ++i)
-    if (!inputs[i]) n.node->inputs[i] = nullptr;
-  return cpu::run_node(*n.node, opset, inputs);
-}
-
-// Runs a single-output op and returns its output, failing the test on error.
-Tensor run1(const std::string& op, const std::vector<const Tensor*>& inputs, std::vector<Attribute> attrs = {},
-            int64_t opset = 17) {
-  auto r = run_op(op, inputs, std::move(attrs), opset);
-  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  return r.is_ok() ? (*r)[0] : Tensor();
-}
+using testing::run1;
+using testing::run_op;
 
 template <typename T>
 std::vector<T> values_of(const Tensor& t) {

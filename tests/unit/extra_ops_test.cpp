@@ -9,34 +9,14 @@
 
 #include "backends/cpu/cpu_executor.h"
 #include "ir/graph.h"
+#include "single_op.h"
 
 namespace fovea {
 namespace {
 
-Result<std::vector<Tensor>> run_op(const std::string& op, const std::vector<const Tensor*>& inputs,
-                                   std::vector<Attribute> attrs = {}, int64_t opset = 17) {
-  Graph graph;
-  Node* node = graph.add_node("n", op);
-  for (size_t i = 0; i < inputs.size(); ++i)
-    node->inputs.push_back(inputs[i] ? *graph.add_value("in" + std::to_string(i)) : nullptr);
-  node->outputs.push_back(*graph.add_value("out"));
-  node->attributes = std::move(attrs);
-  return cpu::run_node(*node, opset, inputs);
-}
-
-Tensor run1(const std::string& op, const std::vector<const Tensor*>& inputs, std::vector<Attribute> attrs = {},
-            int64_t opset = 17) {
-  auto r = run_op(op, inputs, std::move(attrs), opset);
-  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
-  return r.is_ok() ? (*r)[0] : Tensor();
-}
-
-void expect_error(const std::string& op, const std::vector<const Tensor*>& inputs, std::vector<Attribute> attrs,
-                  int64_t opset, const std::string& text) {
-  auto r = run_op(op, inputs, std::move(attrs), opset);
-  ASSERT_FALSE(r.is_ok()) << op << " should fail";
-  EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().to_string();
-}
+using testing::expect_error;
+using testing::run1;
+using testing::run_op;
 
 template <typename T>
 std::vector<T> values_of(const Tensor& t) {
