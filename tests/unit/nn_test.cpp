@@ -68,6 +68,7 @@ TEST(NnTest, ConvMatchesNaiveLoop) {
       {1, 3, 66, 70, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // large enough for the tiled path
       {2, 4, 130, 90, 6, 3, 3, 2, 2, 2, 1, 1, 1, 1, 0, 0}, // tiled, strided, grouped
       {1, 2, 100, 80, 3, 3, 5, 1, 1, 1, 3, 2, 2, 4, 1, 0}, // tiled, dilated, asymmetric pads
+      {1, 3, 21, 37, 5, 3, 3, 1, 2, 2, 1, 1, 0, 1, 1, 0},  // stride 2, odd width: vector gather tail
   };
   uint32_t seed = 1;
   for (const ConvCase& p : cases) {

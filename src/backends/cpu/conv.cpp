@@ -1,4 +1,5 @@
-// Conv: im2col + GEMM (OpenBLAS); 1x1 stride-1 convs are a plain GEMM; depthwise 2-D is a direct loop.
+// Conv: im2col + GEMM (OpenBLAS) in row tiles, bias fused; 1x1 stride-1 convs read the input directly;
+// depthwise 2-D is a direct loop. Timings and what was tried: docs/cpu-performance.md.
 #include <omp.h>
 
 #include <algorithm>
@@ -45,36 +46,70 @@ void depthwise_conv2d(const T* x, const T* w, T* y, int64_t n, int64_t channels,
   }
 }
 
-// Output columns per tile of the tiled path: the tile's im2col block stays in cache.
-constexpr int64_t kTileColumns = 1024;
+// Bytes of one tile's column block (im2col rows x tile columns): small enough to stay in L2 between
+// im2col and the GEMM that consumes it.
+constexpr int64_t kTileBytes = int64_t{256} << 10;
+// Fewer columns than this per GEMM call wastes time in OpenBLAS's per-call packing of the weights.
+constexpr int64_t kMinTileColumns = 512;
 
-// im2col + GEMM in tiles of whole output rows (first spatial dim), one tile per thread at a time:
-// each tile's column block is built into a thread-local buffer and consumed while still in cache.
+// A per-thread scratch buffer kept across calls: no allocation, zeroing or page faults per tile.
 template <typename T>
-Status conv_tiled(CpuKernelContext& ctx, const T* x, const T* w, T* y, int64_t n, int64_t c, int64_t m,
-                  int64_t group, const ConvGeometry& g) {
+T* thread_scratch(size_t elems) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < elems) buf.resize(elems);
+  return buf.data();
+}
+
+// Convolution as GEMM in tiles of whole output rows (first spatial dim): one job per (image, group,
+// tile), all in one parallel region. Each job builds its im2col block in a thread-local buffer (or,
+// for a pointwise conv, reads the input directly), writes the bias into its output tile and runs a
+// single-threaded GEMM with beta = 1 while the block is still in cache.
+template <typename T>
+Status conv_gemm(const T* x, const T* w, const T* bias, T* y, int64_t n, int64_t c, int64_t m, int64_t group,
+                 const ConvGeometry& g, bool pointwise) {
   const int64_t cg = c / group, mg = m / group;
   const int64_t ksize = element_count(g.kernel), in_size = element_count(g.in), out_size = element_count(g.out);
-  const int64_t row_cols = out_size / g.out[0];  // columns per output row of the first spatial dim
-  const int64_t rows_per_tile = std::max<int64_t>(1, kTileColumns / std::max<int64_t>(row_cols, 1));
-  const int64_t tiles = (g.out[0] + rows_per_tile - 1) / rows_per_tile;
-  FOVEA_RETURN_IF_ERROR(checked_element_count(Dims{cg * ksize, rows_per_tile * row_cols}, sizeof(T)).status());
-  const int64_t jobs = n * group * tiles;
-#pragma omp parallel
+  const int64_t kdim = cg * ksize;  // GEMM K
+  const int64_t out_rows = g.out[0];
+  const int64_t row_cols = out_size / out_rows;  // columns per output row of the first spatial dim
+  const int64_t tile_cols = std::max(kMinTileColumns, kTileBytes / static_cast<int64_t>(sizeof(T) * std::max<int64_t>(kdim, 1)));
+  int64_t rows_per_tile = std::clamp<int64_t>(tile_cols / std::max<int64_t>(row_cols, 1), 1, out_rows);
+  // Enough jobs for every thread: small maps (20x20) are split across threads too.
+  const int64_t threads = omp_get_max_threads();
+  const int64_t planes = n * group;
+  if (planes * ((out_rows + rows_per_tile - 1) / rows_per_tile) < threads) {
+    const int64_t per_plane = (threads + planes - 1) / planes;
+    rows_per_tile = std::max<int64_t>(1, (out_rows + per_plane - 1) / per_plane);
+  }
+  const int64_t tiles = (out_rows + rows_per_tile - 1) / rows_per_tile;
+  FOVEA_ASSIGN_OR_RETURN(int64_t col_elems,
+                         checked_element_count(Dims{pointwise ? 1 : kdim, rows_per_tile * row_cols}, sizeof(T)));
+  const int64_t jobs = planes * tiles;
+#pragma omp parallel if (jobs > 1)
   {
-    std::vector<T> col(static_cast<size_t>(cg * ksize * rows_per_tile * row_cols));
+    T* col = pointwise ? nullptr : thread_scratch<T>(static_cast<size_t>(col_elems));
 #pragma omp for schedule(dynamic)
     for (int64_t job = 0; job < jobs; ++job) {
       const int64_t tile = job % tiles, gi = (job / tiles) % group, b = job / (tiles * group);
-      const int64_t r0 = tile * rows_per_tile, r1 = std::min(g.out[0], r0 + rows_per_tile);
-      // The tile as a convolution of its own: fewer output rows, begin pad shifted by r0 strides.
-      ConvGeometry tg = g;
-      tg.out[0] = r1 - r0;
-      tg.pads_begin[0] = g.pads_begin[0] - r0 * g.strides[0];
+      const int64_t r0 = tile * rows_per_tile, r1 = std::min(out_rows, r0 + rows_per_tile);
       const int64_t cols = (r1 - r0) * row_cols;
-      im2col(x + (b * c + gi * cg) * in_size, cg, tg, col.data());
-      blas_gemm_serial(false, false, mg, cols, cg * ksize, T(1), w + gi * mg * cg * ksize, cg * ksize, col.data(),
-                       cols, T(0), y + (b * m + gi * mg) * out_size + r0 * row_cols, out_size);
+      const T* xg = x + (b * c + gi * cg) * in_size;
+      const T* bmat = xg + r0 * row_cols;  // pointwise: the input itself, ldb = out_size
+      int64_t ldb = out_size;
+      if (!pointwise) {
+        // The tile as a convolution of its own: fewer output rows, begin pad shifted by r0 strides.
+        ConvGeometry tg = g;
+        tg.out[0] = r1 - r0;
+        tg.pads_begin[0] = g.pads_begin[0] - r0 * g.strides[0];
+        im2col(xg, cg, tg, col, /*parallel=*/false);
+        bmat = col;
+        ldb = cols;
+      }
+      T* yt = y + (b * m + gi * mg) * out_size + r0 * row_cols;
+      if (bias)
+        for (int64_t i = 0; i < mg; ++i) std::fill(yt + i * out_size, yt + i * out_size + cols, bias[gi * mg + i]);
+      blas_gemm_serial(false, false, mg, cols, kdim, T(1), w + gi * mg * kdim, kdim, bmat, ldb, bias ? T(1) : T(0),
+                       yt, out_size);
     }
   }
   return Status::ok();
@@ -94,39 +129,20 @@ Status conv(CpuKernelContext& ctx) {
   ConvGeometry g{Dims(xt.dims().begin() + 2, xt.dims().end()), win.out, attrs.kernel, attrs.strides,
                  attrs.dilations, Dims(win.pads.begin(), win.pads.begin() + r)};
   const int64_t n = xt.dim(0), c = xt.dim(1), m = wt.dim(0);
-  const int64_t cg = c / group, mg = m / group;
-  const int64_t ksize = element_count(g.kernel), in_size = element_count(g.in), out_size = element_count(g.out);
+  const int64_t out_size = element_count(g.out);
   const T* x = xt.data<T>();
   const T* w = wt.data<T>();
   T* y = yt.data<T>();
   if (yt.numel() == 0) return Status::ok();
 
-  if (cg == 1 && group == c && r == 2) {
-    depthwise_conv2d(x, w, y, n, c, m, g);
-  } else {
-    bool pointwise = ksize == 1;
+  if (c / group != 1 || group != c || r != 2) {
+    bool pointwise = element_count(g.kernel) == 1;
     for (int64_t i = 0; i < r; ++i)
       pointwise = pointwise && attrs.strides[i] == 1 && win.pads[i] == 0 && win.pads[i + r] == 0;
-    const int threads = omp_get_max_threads();
-    if (pointwise) {
-      for (int64_t b = 0; b < n; ++b)
-        for (int64_t gi = 0; gi < group; ++gi)
-          blas_gemm(false, false, mg, out_size, cg, T(1), w + gi * mg * cg, cg, x + (b * c + gi * cg) * in_size,
-                    out_size, T(0), y + (b * m + gi * mg) * out_size, out_size);
-    } else if (out_size >= threads * kTileColumns) {
-      FOVEA_RETURN_IF_ERROR(conv_tiled(ctx, x, w, y, n, c, m, group, g));
-    } else {
-      FOVEA_ASSIGN_OR_RETURN(int64_t col_elems, checked_element_count(Dims{cg * ksize, out_size}, sizeof(T)));
-      std::vector<T> col(static_cast<size_t>(col_elems));
-      for (int64_t b = 0; b < n; ++b) {
-        for (int64_t gi = 0; gi < group; ++gi) {
-          im2col(x + (b * c + gi * cg) * in_size, cg, g, col.data());
-          blas_gemm(false, false, mg, out_size, cg * ksize, T(1), w + gi * mg * cg * ksize, cg * ksize, col.data(),
-                    out_size, T(0), y + (b * m + gi * mg) * out_size, out_size);
-        }
-      }
-    }
+    const T* bias = ctx.has_input(2) ? ctx.input(2).data<T>() : nullptr;
+    return conv_gemm(x, w, bias, y, n, c, m, group, g, pointwise);
   }
+  depthwise_conv2d(x, w, y, n, c, m, g);
   if (ctx.has_input(2)) {
     const T* bias = ctx.input(2).data<T>();
 #pragma omp parallel for schedule(static)

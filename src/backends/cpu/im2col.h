@@ -18,8 +18,9 @@ struct ConvGeometry {
 };
 
 // col[c*K + kidx][o] = x[c][o * stride - pad + kidx * dilation], or 0 outside the input.
+// Rows are split across OpenMP threads unless `parallel` is false (a caller already in a parallel region).
 template <typename T>
-void im2col(const T* x, int64_t channels, const ConvGeometry& g, T* col);
+void im2col(const T* x, int64_t channels, const ConvGeometry& g, T* col, bool parallel = true);
 
 // The adjoint of im2col: x[c][o * stride - pad + kidx * dilation] += col[c*K + kidx][o]. Used by
 // ConvTranspose, where `g.in` is the transposed conv's output and `g.out` its input. `x` must be
