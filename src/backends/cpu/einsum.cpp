@@ -13,9 +13,11 @@ Status einsum(CpuKernelContext& ctx, const EinsumAxes& axes) {
   const size_t ids = static_cast<size_t>(axes.num_ids);
   std::vector<int64_t> size(ids, 1);
   std::vector<bool> in_output(ids, false);
+  // Broadcast: a dim of 1 stretches to the other size, including 0 (max() would turn a 0 dim
+  // into 1 and read past an empty input).
   for (size_t i = 0; i < n_in; ++i)
     for (size_t d = 0; d < axes.inputs[i].size(); ++d)
-      size[axes.inputs[i][d]] = std::max(size[axes.inputs[i][d]], ctx.input(i).dim(d));
+      if (ctx.input(i).dim(d) != 1) size[axes.inputs[i][d]] = ctx.input(i).dim(d);
   for (int id : axes.output) in_output[id] = true;
   // Per input, the element stride of each id (summed for repeated labels, 0 where broadcast).
   std::vector<std::vector<int64_t>> stride(n_in, std::vector<int64_t>(ids, 0));

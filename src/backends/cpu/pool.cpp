@@ -1,5 +1,6 @@
 // MaxPool (with optional Indices), AveragePool, GlobalAveragePool, GlobalMaxPool. 1-D and 2-D
 // pooling run as 3-D with unit leading dims; planes (n, c) are processed in parallel.
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -35,6 +36,23 @@ Result<Pool3> pool_geometry(CpuKernelContext& ctx) {
   return p;
 }
 
+// The window taps [kb, ke) along one dim whose positions start + k * d fall in [lo, hi).
+// Computed in O(1): a hostile kernel_shape (up to 2^24 with SAME padding) must not make every
+// output loop over taps that all miss the input.
+struct TapRange {
+  int64_t kb, ke;
+};
+inline TapRange taps_in(int64_t start, int64_t k, int64_t d, int64_t lo, int64_t hi) {
+  auto ceil_div = [](int64_t a, int64_t b) { return a <= 0 ? 0 : (a + b - 1) / b; };
+  const int64_t kb = std::min(k, ceil_div(lo - start, d));
+  const int64_t ke = std::min(k, ceil_div(hi - start, d));
+  return {kb, std::max(kb, ke)};
+}
+inline int64_t count_in(int64_t start, int64_t k, int64_t d, int64_t lo, int64_t hi) {
+  const TapRange t = taps_in(start, k, d, lo, hi);
+  return t.ke - t.kb;
+}
+
 template <typename T>
 void max_pool(const T* x, T* y, int64_t* indices, int64_t planes, const Pool3& p, bool col_major) {
   const int64_t in_size = p.in[0] * p.in[1] * p.in[2];
@@ -47,15 +65,15 @@ void max_pool(const T* x, T* y, int64_t* indices, int64_t planes, const Pool3& p
         for (int64_t o2 = 0; o2 < p.out[2]; ++o2) {
           T best = std::numeric_limits<T>::lowest();
           int64_t best_at[3] = {-1, -1, -1};
-          for (int64_t k0 = 0; k0 < p.k[0]; ++k0) {
-            const int64_t i0 = o0 * p.s[0] - p.pb[0] + k0 * p.d[0];
-            if (i0 < 0 || i0 >= p.in[0]) continue;
-            for (int64_t k1 = 0; k1 < p.k[1]; ++k1) {
-              const int64_t i1 = o1 * p.s[1] - p.pb[1] + k1 * p.d[1];
-              if (i1 < 0 || i1 >= p.in[1]) continue;
-              for (int64_t k2 = 0; k2 < p.k[2]; ++k2) {
-                const int64_t i2 = o2 * p.s[2] - p.pb[2] + k2 * p.d[2];
-                if (i2 < 0 || i2 >= p.in[2]) continue;
+          const int64_t st[3] = {o0 * p.s[0] - p.pb[0], o1 * p.s[1] - p.pb[1], o2 * p.s[2] - p.pb[2]};
+          TapRange t[3];
+          for (int i = 0; i < 3; ++i) t[i] = taps_in(st[i], p.k[i], p.d[i], 0, p.in[i]);
+          for (int64_t k0 = t[0].kb; k0 < t[0].ke; ++k0) {
+            const int64_t i0 = st[0] + k0 * p.d[0];
+            for (int64_t k1 = t[1].kb; k1 < t[1].ke; ++k1) {
+              const int64_t i1 = st[1] + k1 * p.d[1];
+              for (int64_t k2 = t[2].kb; k2 < t[2].ke; ++k2) {
+                const int64_t i2 = st[2] + k2 * p.d[2];
                 const T v = xp[(i0 * p.in[1] + i1) * p.in[2] + i2];
                 if (best_at[0] < 0 || v > best) best = v, best_at[0] = i0, best_at[1] = i1, best_at[2] = i2;
               }
@@ -74,13 +92,6 @@ void max_pool(const T* x, T* y, int64_t* indices, int64_t planes, const Pool3& p
   }
 }
 
-// Window positions along one dim starting at `start` that fall in [lo, hi).
-inline int64_t count_in(int64_t start, int64_t k, int64_t d, int64_t lo, int64_t hi) {
-  int64_t n = 0;
-  for (int64_t i = 0; i < k; ++i) n += (start + i * d >= lo && start + i * d < hi);
-  return n;
-}
-
 template <typename T>
 void average_pool(const T* x, T* y, int64_t planes, const Pool3& p, bool count_include_pad) {
   const int64_t in_size = p.in[0] * p.in[1] * p.in[2];
@@ -92,17 +103,15 @@ void average_pool(const T* x, T* y, int64_t planes, const Pool3& p, bool count_i
       for (int64_t o1 = 0; o1 < p.out[1]; ++o1)
         for (int64_t o2 = 0; o2 < p.out[2]; ++o2) {
           const int64_t st[3] = {o0 * p.s[0] - p.pb[0], o1 * p.s[1] - p.pb[1], o2 * p.s[2] - p.pb[2]};
+          TapRange t[3];
+          for (int i = 0; i < 3; ++i) t[i] = taps_in(st[i], p.k[i], p.d[i], 0, p.in[i]);
           T sum = 0;
-          for (int64_t k0 = 0; k0 < p.k[0]; ++k0) {
+          for (int64_t k0 = t[0].kb; k0 < t[0].ke; ++k0) {
             const int64_t i0 = st[0] + k0 * p.d[0];
-            if (i0 < 0 || i0 >= p.in[0]) continue;
-            for (int64_t k1 = 0; k1 < p.k[1]; ++k1) {
+            for (int64_t k1 = t[1].kb; k1 < t[1].ke; ++k1) {
               const int64_t i1 = st[1] + k1 * p.d[1];
-              if (i1 < 0 || i1 >= p.in[1]) continue;
-              for (int64_t k2 = 0; k2 < p.k[2]; ++k2) {
-                const int64_t i2 = st[2] + k2 * p.d[2];
-                if (i2 >= 0 && i2 < p.in[2]) sum += xp[(i0 * p.in[1] + i1) * p.in[2] + i2];
-              }
+              for (int64_t k2 = t[2].kb; k2 < t[2].ke; ++k2)
+                sum += xp[(i0 * p.in[1] + i1) * p.in[2] + st[2] + k2 * p.d[2]];
             }
           }
           // Padded positions count when count_include_pad is set, positions past the end pads never.

@@ -68,6 +68,17 @@ void copy_field(Tensor& t, const Field& field) {
   for (int i = 0; i < field.size(); ++i) dst[i] = static_cast<Dst>(field.Get(i));
 }
 
+// Bool tensors from raw bytes: any nonzero byte is true. Bytes other than 0/1 would be invalid
+// `bool` values for the kernels (undefined behaviour), so they are normalized here, once.
+Result<Tensor> from_raw_bytes(DType dtype, Dims dims, const std::string& data) {
+  FOVEA_ASSIGN_OR_RETURN(Tensor t, Tensor::from_bytes(dtype, std::move(dims), std::as_bytes(std::span(data.data(), data.size()))));
+  if (dtype == DType::kBool) {
+    auto* bytes = static_cast<uint8_t*>(t.raw_data());
+    for (size_t i = 0; i < data.size(); ++i) bytes[i] = data[i] != 0 ? 1 : 0;
+  }
+  return t;
+}
+
 }  // namespace
 
 Result<Tensor> tensor_from_proto(const onnx::TensorProto& p, const std::string& base_dir) {
@@ -87,14 +98,14 @@ Result<Tensor> tensor_from_proto(const onnx::TensorProto& p, const std::string& 
 
   if (p.data_location() == onnx::TensorProto::EXTERNAL) {
     FOVEA_ASSIGN_OR_RETURN(std::string data, read_external(p, base_dir, want));
-    return Tensor::from_bytes(dtype, std::move(dims), std::as_bytes(std::span(data.data(), data.size())));
+    return from_raw_bytes(dtype, std::move(dims), data);
   }
   if (p.has_raw_data()) {
     const std::string& raw = p.raw_data();
     if (raw.size() != want)
       return invalid_argument("{}: raw_data has {} bytes, but dtype {} and shape {} need {}", tensor_label(p), raw.size(),
                               dtype_name(dtype), dims_to_string(dims), want);
-    return Tensor::from_bytes(dtype, std::move(dims), std::as_bytes(std::span(raw.data(), raw.size())));
+    return from_raw_bytes(dtype, std::move(dims), raw);
   }
 
   // Typed fields: which field holds which dtype is fixed by onnx.proto.
