@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backends/cpu/blas_gemm.h"
+#include "backends/cpu/channel_bias.h"
 #include "backends/cpu/im2col.h"
 #include "backends/cpu/kernels.h"
 #include "ops/conv_params.h"
@@ -144,13 +145,7 @@ Status conv(CpuKernelContext& ctx) {
   }
   depthwise_conv2d(x, w, y, n, c, m, g);
   if (ctx.has_input(2)) {
-    const T* bias = ctx.input(2).data<T>();
-#pragma omp parallel for schedule(static)
-    for (int64_t bm = 0; bm < n * m; ++bm) {
-      const T v = bias[bm % m];
-      T* yc = y + bm * out_size;
-      for (int64_t i = 0; i < out_size; ++i) yc[i] += v;
-    }
+    add_channel_bias(y, ctx.input(2).data<T>(), n, m, out_size);
   }
   return Status::ok();
 }

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "backends/cpu/blas_gemm.h"
+#include "backends/cpu/channel_bias.h"
 #include "backends/cpu/im2col.h"
 #include "backends/cpu/kernels.h"
 #include "ops/conv_params.h"
@@ -40,13 +41,7 @@ Status conv_transpose(CpuKernelContext& ctx) {
     }
   }
   if (ctx.has_input(2)) {
-    const T* bias = ctx.input(2).data<T>();
-#pragma omp parallel for schedule(static)
-    for (int64_t bm = 0; bm < n * m; ++bm) {
-      const T v = bias[bm % m];
-      T* yc = y + bm * out_size;
-      for (int64_t i = 0; i < out_size; ++i) yc[i] += v;
-    }
+    add_channel_bias(y, ctx.input(2).data<T>(), n, m, out_size);
   }
   return Status::ok();
 }
