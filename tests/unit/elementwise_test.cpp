@@ -17,11 +17,7 @@ namespace {
 using testing::run1;
 using testing::run_op;
 
-template <typename T>
-std::vector<T> values_of(const Tensor& t) {
-  auto v = t.values<T>();
-  return {v.begin(), v.end()};
-}
+using testing::values_of;
 
 TEST(ElementwiseTest, AddBroadcastsBothWays) {
   const Tensor a = Tensor::from_vector<float>({1, 2, 3}, {3, 1});

@@ -18,11 +18,7 @@ using testing::expect_error;
 using testing::run1;
 using testing::run_op;
 
-template <typename T>
-std::vector<T> values_of(const Tensor& t) {
-  auto v = t.values<T>();
-  return {v.begin(), v.end()};
-}
+using testing::values_of;
 
 Tensor iota(Dims dims) {
   std::vector<float> v(static_cast<size_t>(element_count(dims)));

@@ -41,4 +41,11 @@ inline void expect_error(const std::string& op, const std::vector<const Tensor*>
   EXPECT_NE(r.status().message().find(text), std::string::npos) << r.status().to_string();
 }
 
+// A tensor's elements as a vector, for EXPECT_EQ against expected values.
+template <typename T>
+std::vector<T> values_of(const Tensor& t) {
+  auto v = t.values<T>();
+  return {v.begin(), v.end()};
+}
+
 }  // namespace fovea::testing

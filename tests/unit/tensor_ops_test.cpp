@@ -16,11 +16,7 @@ using testing::expect_error;
 using testing::run1;
 using testing::run_op;
 
-template <typename T>
-std::vector<T> values_of(const Tensor& t) {
-  auto v = t.values<T>();
-  return {v.begin(), v.end()};
-}
+using testing::values_of;
 
 Tensor ints(std::vector<int64_t> v) {
   const int64_t n = static_cast<int64_t>(v.size());

@@ -3,22 +3,15 @@
 
 #include "backends/cpu/elementwise_dispatch.h"
 #include "backends/cpu/kernels.h"
+#include "backends/cpu/softmax_axis.h"
 
 namespace fovea::cpu {
 
 Status run_hardmax(CpuKernelContext& ctx) {
   const Tensor& in = ctx.input(0);
   if (in.dtype() == DType::kFloat16) return run_float16_via_float32(ctx, run_hardmax);
-  const int64_t rank = static_cast<int64_t>(in.rank());
-  FOVEA_ASSIGN_OR_RETURN(int64_t axis, ctx.node().attr_int("axis", ctx.opset() >= 13 ? -1 : 1));
-  if (axis < 0) axis += rank;
-  axis = std::clamp<int64_t>(axis, 0, rank);
-  int64_t outer = 1, n = 1, inner = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (d < axis) outer *= in.dim(d);
-    else if (d == axis || ctx.opset() < 13) n *= in.dim(d);
-    else inner *= in.dim(d);
-  }
+  FOVEA_ASSIGN_OR_RETURN(const SoftmaxAxisSplit split, softmax_axis_split(ctx));
+  const int64_t outer = split.outer, n = split.n, inner = split.inner;
   if (in.numel() == 0) return Status::ok();
   FOVEA_SWITCH_FLOAT(in.dtype(), T, {
     const T* src = in.data<T>();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backends/cpu/kernels.h"
+#include "backends/cpu/softmax_axis.h"
 
 namespace fovea::cpu {
 namespace {
@@ -40,16 +41,8 @@ void softmax_typed(const T* src, T* dst, int64_t outer, int64_t n, int64_t inner
 template <bool kLog>
 Status run_softmax_family(CpuKernelContext& ctx) {
   const Tensor& in = ctx.input(0);
-  const int64_t rank = static_cast<int64_t>(in.rank());
-  FOVEA_ASSIGN_OR_RETURN(int64_t axis, ctx.node().attr_int("axis", ctx.opset() >= 13 ? -1 : 1));
-  if (axis < 0) axis += rank;
-  axis = std::clamp<int64_t>(axis, 0, rank);
-  int64_t outer = 1, n = 1, inner = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (d < axis) outer *= in.dim(d);
-    else if (d == axis || ctx.opset() < 13) n *= in.dim(d);  // before 13: everything from axis on
-    else inner *= in.dim(d);
-  }
+  FOVEA_ASSIGN_OR_RETURN(const SoftmaxAxisSplit split, softmax_axis_split(ctx));
+  const int64_t outer = split.outer, n = split.n, inner = split.inner;
   if (in.numel() == 0) return Status::ok();
   FOVEA_SWITCH_FLOAT(in.dtype(), T, {
     softmax_typed<T, kLog>(in.data<T>(), ctx.output(0).data<T>(), outer, n, inner);
