@@ -48,6 +48,44 @@ Result<Tensor> Node::attr_tensor(const std::string& n) const {
   return invalid_argument("{}: attribute '{}' is of type {}, expected tensor", describe(), n, a->type_name());
 }
 
+void Node::erase_attribute(std::string_view attr_name) {
+  std::erase_if(attributes, [&](const Attribute& a) { return a.name == attr_name; });
+}
+
+void Node::set_attribute(const std::string& attr_name, AttributeValue value) {
+  erase_attribute(attr_name);
+  attributes.push_back(Attribute{attr_name, std::move(value)});
+}
+
+void Node::replace_input(size_t i, Value* v) {
+  Value* old = inputs[i];
+  inputs[i] = v;
+  if (old && std::find(inputs.begin(), inputs.end(), old) == inputs.end()) std::erase(old->consumers, this);
+  if (v && std::find(v->consumers.begin(), v->consumers.end(), this) == v->consumers.end())
+    v->consumers.push_back(this);
+}
+
+void Node::truncate_inputs(size_t count) {
+  while (inputs.size() > count) {
+    replace_input(inputs.size() - 1, nullptr);
+    inputs.pop_back();
+  }
+}
+
+Result<Value*> Graph::add_value_with_unique_name(const std::string& base) {
+  std::string n = base;
+  for (int i = 1; find_value(n); ++i) n = base + "_" + std::to_string(i);
+  return add_value(n);
+}
+
+Result<Value*> Graph::add_constant(const std::string& base, Tensor t) {
+  FOVEA_ASSIGN_OR_RETURN(Value * v, add_value_with_unique_name(base));
+  v->dtype = t.dtype();
+  v->shape = shape_from_dims(t.dims());
+  v->constant = std::move(t);
+  return v;
+}
+
 Result<Value*> Graph::add_value(const std::string& value_name) {
   std::string n = value_name;
   if (n.empty()) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/shape.h"
@@ -56,6 +57,14 @@ class Node {
 
   // "node 'name' (OpType)", for error messages.
   std::string describe() const;
+
+  // Editing, for graph rewrites.
+  void erase_attribute(std::string_view attr_name);
+  void set_attribute(const std::string& attr_name, AttributeValue value);  // replaces any existing one
+  // Points input i at `v` (nullptr: omitted), keeping both values' consumer lists right.
+  void replace_input(size_t i, Value* v);
+  // Drops inputs from the end until `count` remain.
+  void truncate_inputs(size_t count);
 };
 
 class Graph {
@@ -75,6 +84,10 @@ class Graph {
   // Creates a value; the name must be unique (empty names are made unique).
   Result<Value*> add_value(const std::string& value_name);
   Value* find_value(const std::string& value_name) const;
+  // A new value named `base`, or `base_1`, `base_2`, ... when that name is taken.
+  Result<Value*> add_value_with_unique_name(const std::string& base);
+  // A new constant value (an initializer) holding `t`.
+  Result<Value*> add_constant(const std::string& base, Tensor t);
   Node* add_node(std::string node_name, std::string op_type);
   // Links `node` as producer of its outputs and consumer of its inputs (after inputs/outputs set).
   Status connect(Node* node);

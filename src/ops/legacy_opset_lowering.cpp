@@ -18,47 +18,6 @@ std::optional<int64_t> rank_of(const Value* v) {
   return static_cast<int64_t>(v->shape->size());
 }
 
-void erase_attribute(Node& node, std::string_view name) {
-  std::erase_if(node.attributes, [&](const Attribute& a) { return a.name == name; });
-}
-
-void set_attribute(Node& node, const std::string& name, AttributeValue value) {
-  erase_attribute(node, name);
-  node.attributes.push_back(Attribute{name, std::move(value)});
-}
-
-// A fresh value named after `base` (made unique).
-Result<Value*> new_value(Graph& graph, const std::string& base) {
-  std::string name = base;
-  for (int i = 1; graph.find_value(name); ++i) name = base + "_" + std::to_string(i);
-  return graph.add_value(name);
-}
-
-Result<Value*> new_constant(Graph& graph, const std::string& base, Tensor t) {
-  FOVEA_ASSIGN_OR_RETURN(Value * v, new_value(graph, base));
-  v->dtype = t.dtype();
-  v->shape = shape_from_dims(t.dims());
-  v->constant = std::move(t);
-  return v;
-}
-
-// Points input i of `node` at `v`, keeping the consumer lists right.
-void replace_input(Node& node, size_t i, Value* v) {
-  Value* old = node.inputs[i];
-  node.inputs[i] = v;
-  if (old && std::find(node.inputs.begin(), node.inputs.end(), old) == node.inputs.end())
-    std::erase(old->consumers, &node);
-  if (v && std::find(v->consumers.begin(), v->consumers.end(), &node) == v->consumers.end())
-    v->consumers.push_back(&node);
-}
-
-void truncate_inputs(Node& node, size_t count) {
-  while (node.inputs.size() > count) {
-    replace_input(node, node.inputs.size() - 1, nullptr);
-    node.inputs.pop_back();
-  }
-}
-
 // Runs the shape function of `node` at the lowered opset to learn its outputs' dtypes and ranks
 // (which later legacy broadcasts need). Nodes fovea lacks, or of a wrong arity, are skipped: the
 // op check reports them. The full shape inference runs again on the lowered graph.
@@ -106,20 +65,20 @@ Status append_unit_dims(Graph& graph, Node& node, size_t i, int64_t count) {
     Dims dims = in->constant->dims();
     dims.insert(dims.end(), static_cast<size_t>(count), 1);
     FOVEA_ASSIGN_OR_RETURN(Tensor t, in->constant->reshaped(dims));
-    FOVEA_ASSIGN_OR_RETURN(Value * v, new_constant(graph, in->name + "_legacy_broadcast", std::move(t)));
-    replace_input(node, i, v);
+    FOVEA_ASSIGN_OR_RETURN(Value * v, graph.add_constant(in->name + "_legacy_broadcast", std::move(t)));
+    node.replace_input(i, v);
     return Status::ok();
   }
   std::vector<int64_t> axes;
   for (int64_t k = 0; k < count; ++k) axes.push_back(rank + k);
   Node* u = graph.add_node(node.name + "_legacy_unsqueeze", "Unsqueeze");
-  FOVEA_ASSIGN_OR_RETURN(Value * out, new_value(graph, in->name + "_legacy_broadcast"));
+  FOVEA_ASSIGN_OR_RETURN(Value * out, graph.add_value_with_unique_name(in->name + "_legacy_broadcast"));
   u->inputs = {in};
   u->outputs = {out};
   u->attributes.push_back(Attribute{"axes", axes});
   FOVEA_RETURN_IF_ERROR(graph.connect(u));
   FOVEA_RETURN_IF_ERROR(probe_shapes(*u));
-  replace_input(node, i, out);
+  node.replace_input(i, out);
   return Status::ok();
 }
 
@@ -134,8 +93,8 @@ Status lower_legacy_broadcast(Graph& graph, Node& node) {
   FOVEA_ASSIGN_OR_RETURN(int64_t broadcast, node.attr_int("broadcast", 0));
   const bool has_axis = node.has_attribute("axis");
   FOVEA_ASSIGN_OR_RETURN(int64_t axis, node.attr_int("axis", 0));
-  erase_attribute(node, "broadcast");
-  erase_attribute(node, "axis");
+  node.erase_attribute("broadcast");
+  node.erase_attribute("axis");
   if (node.inputs.size() != 2 || !node.inputs[0] || !node.inputs[1]) return Status::ok();  // the op check reports it
   const Value* a = node.inputs[0];
   const Value* b = node.inputs[1];
@@ -181,7 +140,7 @@ Status lower_legacy_broadcast(Graph& graph, Node& node) {
 // Gemm before opset 7: C broadcasts only with broadcast=1, otherwise it is [M, N].
 Status lower_legacy_gemm(Node& node) {
   FOVEA_ASSIGN_OR_RETURN(int64_t broadcast, node.attr_int("broadcast", 0));
-  erase_attribute(node, "broadcast");
+  node.erase_attribute("broadcast");
   if (broadcast != 0 || node.inputs.size() != 3 || !node.inputs[2]) return Status::ok();
   FOVEA_ASSIGN_OR_RETURN(int64_t trans_a, node.attr_int("transA", 0));
   FOVEA_ASSIGN_OR_RETURN(int64_t trans_b, node.attr_int("transB", 0));
@@ -225,11 +184,11 @@ Status lower_legacy_reshape(Graph& graph, Node& node) {
   }
   if (node.inputs.size() != 1) return invalid_argument("{}: takes one input and the shape attribute before opset 5", node.describe());
   FOVEA_ASSIGN_OR_RETURN(std::vector<int64_t> shape, node.attr_ints("shape"));
-  erase_attribute(node, "shape");
+  node.erase_attribute("shape");
   const auto n = static_cast<int64_t>(shape.size());
-  FOVEA_ASSIGN_OR_RETURN(Value * v, new_constant(graph, node.name + "_legacy_shape", Tensor::from_vector<int64_t>(shape, {n})));
+  FOVEA_ASSIGN_OR_RETURN(Value * v, graph.add_constant(node.name + "_legacy_shape", Tensor::from_vector<int64_t>(shape, {n})));
   node.inputs.push_back(nullptr);
-  replace_input(node, 1, v);
+  node.replace_input(1, v);
   return Status::ok();
 }
 
@@ -243,8 +202,8 @@ Status lower_legacy_split(Node& node) {
     return unsupported("{}: a non-constant split input (opset 1) is not supported", node.describe());
   if (!dtype_is_integer(split->dtype) || split->constant->dims().size() > 1)
     return invalid_argument("{}: the split input must be a 1-D integer tensor", node.describe());
-  set_attribute(node, "split", split->constant->to_int64_vector());
-  truncate_inputs(node, 1);
+  node.set_attribute("split", split->constant->to_int64_vector());
+  node.truncate_inputs(1);
   return Status::ok();
 }
 
@@ -265,11 +224,11 @@ Status lower_legacy_tile(Graph& graph, Node& node) {
   if (a < 0 || a >= *rank) return invalid_argument("{}: axis {} is out of range for rank {}", node.describe(), a, *rank);
   std::vector<int64_t> repeats(static_cast<size_t>(*rank), 1);
   repeats[static_cast<size_t>(a)] = tiles->constant->int_at(0);
-  FOVEA_ASSIGN_OR_RETURN(Value * v, new_constant(graph, node.name + "_legacy_repeats",
+  FOVEA_ASSIGN_OR_RETURN(Value * v, graph.add_constant(node.name + "_legacy_repeats",
                                                  Tensor::from_vector<int64_t>(repeats, {*rank})));
-  truncate_inputs(node, 1);
+  node.truncate_inputs(1);
   node.inputs.push_back(nullptr);
-  replace_input(node, 1, v);
+  node.replace_input(1, v);
   return Status::ok();
 }
 
@@ -283,7 +242,7 @@ Status lower_legacy_cast(Node& node) {
   const std::string name = std::get<std::string>(to->value);
   for (size_t i = 1; i < kNames.size(); ++i)
     if (kNames[i] == name) {
-      set_attribute(node, "to", static_cast<int64_t>(i));
+      node.set_attribute("to", static_cast<int64_t>(i));
       return Status::ok();
     }
   return invalid_argument("{}: unknown type name '{}' in attribute to", node.describe(), name);
@@ -298,17 +257,17 @@ Status lower_legacy_upsample(Node& node) {
       return invalid_argument("{}: height_scale and width_scale are both required", node.describe());
     if (node.inputs.size() == 1 && node.inputs[0] && node.inputs[0]->shape && node.inputs[0]->shape->size() != 4)
       return invalid_argument("{}: opset-1 Upsample takes a 4-D NCHW input", node.describe());
-    erase_attribute(node, "height_scale");
-    erase_attribute(node, "width_scale");
-    set_attribute(node, "scales", std::vector<float>{1.0f, 1.0f, h, w});
+    node.erase_attribute("height_scale");
+    node.erase_attribute("width_scale");
+    node.set_attribute("scales", std::vector<float>{1.0f, 1.0f, h, w});
   }
   FOVEA_ASSIGN_OR_RETURN(std::string mode, node.attr_string("mode", "nearest"));
-  if (mode == "bilinear") set_attribute(node, "mode", std::string("linear"));
+  if (mode == "bilinear") node.set_attribute("mode", std::string("linear"));
   return Status::ok();
 }
 
 Status lower_node(Graph& graph, Node& node, int64_t opset) {
-  erase_attribute(node, "consumed_inputs");
+  node.erase_attribute("consumed_inputs");
   const std::string& op = node.op_type;
   static constexpr std::array<std::string_view, 11> kLegacyBroadcastOps = {
       "Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less"};
@@ -320,24 +279,24 @@ Status lower_node(Graph& graph, Node& node, int64_t opset) {
     FOVEA_ASSIGN_OR_RETURN(int64_t is_test, node.attr_int("is_test", 0));
     if (is_test == 0)
       return unsupported("{}: is_test=0 (training mode) is not supported; inference needs is_test=1", node.describe());
-    erase_attribute(node, "is_test");
+    node.erase_attribute("is_test");
     return Status::ok();
   }
   if (op == "Dropout") {
-    erase_attribute(node, "is_test");  // inference: Dropout is the identity either way
+    node.erase_attribute("is_test");  // inference: Dropout is the identity either way
     return Status::ok();
   }
   if (op == "Upsample") return lower_legacy_upsample(node);
   if (op == "Reshape" && opset < 5) return lower_legacy_reshape(graph, node);
   if (op == "Tile" && opset < 6) return lower_legacy_tile(graph, node);
   if (op == "Cast" && opset < 6) return lower_legacy_cast(node);
-  if (op == "Concat" && opset < 4 && !node.has_attribute("axis")) set_attribute(node, "axis", int64_t{1});
+  if (op == "Concat" && opset < 4 && !node.has_attribute("axis")) node.set_attribute("axis", int64_t{1});
   if (op == "Split" && opset < 2) return lower_legacy_split(node);
   if (op == "Pad" && opset < 2 && node.has_attribute("paddings")) {
     if (node.has_attribute("pads")) return invalid_argument("{}: both paddings and pads are given", node.describe());
     FOVEA_ASSIGN_OR_RETURN(std::vector<int64_t> pads, node.attr_ints("paddings"));
-    erase_attribute(node, "paddings");
-    set_attribute(node, "pads", std::move(pads));
+    node.erase_attribute("paddings");
+    node.set_attribute("pads", std::move(pads));
   }
   return Status::ok();
 }
