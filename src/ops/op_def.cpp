@@ -1,5 +1,7 @@
 #include "ops/op_def.h"
 
+#include <unordered_map>
+
 namespace fovea {
 
 InferContext::InferContext(const Node& node, int64_t opset, std::vector<TensorInfo> inputs)
@@ -45,9 +47,14 @@ void InferContext::set_output_value(size_t i, Tensor value) {
 
 const OpSchema* find_op_schema(std::string_view domain, std::string_view op_type) {
   if (!domain.empty() && domain != "ai.onnx") return nullptr;
-  for (const OpSchema& s : op_table())
-    if (s.name == op_type) return &s;
-  return nullptr;
+  // Looked up for every node of every run: index the table once.
+  static const std::unordered_map<std::string_view, const OpSchema*> by_name = [] {
+    std::unordered_map<std::string_view, const OpSchema*> m;
+    for (const OpSchema& s : op_table()) m.emplace(s.name, &s);
+    return m;
+  }();
+  auto it = by_name.find(op_type);
+  return it == by_name.end() ? nullptr : it->second;
 }
 
 }  // namespace fovea

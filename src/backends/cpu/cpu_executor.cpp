@@ -9,9 +9,14 @@
 namespace fovea::cpu {
 
 CpuKernelFn find_cpu_kernel(std::string_view op_type) {
-  for (const CpuKernelEntry& e : cpu_kernel_table())
-    if (e.op_type == op_type) return e.run;
-  return nullptr;
+  // Looked up for every node of every run: index the table once.
+  static const std::unordered_map<std::string_view, CpuKernelFn> by_name = [] {
+    std::unordered_map<std::string_view, CpuKernelFn> m;
+    for (const CpuKernelEntry& e : cpu_kernel_table()) m.emplace(e.op_type, e.run);
+    return m;
+  }();
+  auto it = by_name.find(op_type);
+  return it == by_name.end() ? nullptr : it->second;
 }
 
 Result<std::vector<Tensor>> run_node(const Node& node, int64_t opset, const std::vector<const Tensor*>& inputs) {
