@@ -1,0 +1,11 @@
+// The elementwise family's GPU kernels: one line per op.
+#include "backends/cuda/gpu_kernel_families.h"
+
+namespace fovea::cuda {
+
+std::vector<GpuKernelEntry> elementwise_gpu_kernels() {
+  return {
+  };
+}
+
+}  // namespace fovea::cuda
