@@ -18,6 +18,12 @@ if(NOT FOVEA_CUDA STREQUAL "OFF")
     enable_language(CUDA)
     set(CMAKE_CUDA_STANDARD 20)
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    # CMake < 3.26 does not know nvcc's C++20 flag (nvcc >= 12 takes -std=c++20) and refuses
+    # to generate once a .cu file exists; tell it.
+    if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+      set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+      set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+    endif()
     find_path(FOVEA_CUDNN_INCLUDE_DIR cudnn.h
       HINTS ${FOVEA_CUDNN_ROOT}/include ${CUDAToolkit_INCLUDE_DIRS})
     find_library(FOVEA_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9

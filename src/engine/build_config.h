@@ -9,10 +9,10 @@
 
 #include "core/shape.h"
 #include "core/status.h"
+#include "ir/precision.h"
 
 namespace fovea {
 
-enum class Precision { kFp32, kFp16 };
 const char* precision_name(Precision p);              // "fp32", "fp16"
 Result<Precision> parse_precision(const std::string& s);
 

@@ -9,8 +9,8 @@ Dim dim_or_unknown(int64_t v) { return v >= 0 ? Dim::known(v) : Dim::unknown(); 
 
 Status check_float_inputs(InferContext& ctx) {
   const DType t = ctx.input_dtype(0);
-  if (t != DType::kFloat32 && t != DType::kFloat64)
-    return ctx.unsupported_here("input X has dtype {}; only float32 and float64 are supported", dtype_name(t));
+  if (t != DType::kFloat32 && t != DType::kFloat64 && t != DType::kFloat16)
+    return ctx.unsupported_here("input X has dtype {}; only float32, float64 and float16 are supported", dtype_name(t));
   for (size_t i = 1; i < ctx.num_inputs(); ++i)
     if (ctx.has_input(i) && ctx.input_dtype(i) != t)
       return ctx.error("input {} has dtype {}, X has {}", i, dtype_name(ctx.input_dtype(i)), dtype_name(t));

@@ -6,7 +6,7 @@ namespace fovea {
 namespace {
 
 bool matmul_dtype_ok(DType t) {
-  return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kInt32 || t == DType::kInt64 ||
+  return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16 || t == DType::kInt32 || t == DType::kInt64 ||
          t == DType::kUInt32 || t == DType::kUInt64;
 }
 

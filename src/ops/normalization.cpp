@@ -4,12 +4,12 @@
 namespace fovea {
 namespace {
 
-bool is_float(DType t) { return t == DType::kFloat32 || t == DType::kFloat64; }
+bool is_float(DType t) { return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16; }
 
 Status check_float_inputs(InferContext& ctx) {
   for (size_t i = 0; i < ctx.num_inputs(); ++i)
     if (ctx.has_input(i) && !is_float(ctx.input_dtype(i)))
-      return ctx.unsupported_here("input {} has dtype {}; only float32 and float64 are supported", i,
+      return ctx.unsupported_here("input {} has dtype {}; only float32, float64 and float16 are supported", i,
                                   dtype_name(ctx.input_dtype(i)));
   return Status::ok();
 }

@@ -46,15 +46,18 @@ void InferContext::set_output_value(size_t i, Tensor value) {
 }
 
 const OpSchema* find_op_schema(std::string_view domain, std::string_view op_type) {
-  if (!domain.empty() && domain != "ai.onnx") return nullptr;
-  // Looked up for every node of every run: index the table once.
-  static const std::unordered_map<std::string_view, const OpSchema*> by_name = [] {
-    std::unordered_map<std::string_view, const OpSchema*> m;
-    for (const OpSchema& s : op_table()) m.emplace(s.name, &s);
+  if (domain == "ai.onnx") domain = "";
+  // Looked up for every node of every run: index the table once, by domain then name.
+  using ByName = std::unordered_map<std::string_view, const OpSchema*>;
+  static const std::unordered_map<std::string_view, ByName> by_domain = [] {
+    std::unordered_map<std::string_view, ByName> m;
+    for (const OpSchema& s : op_table()) m[s.domain].emplace(s.name, &s);
     return m;
   }();
-  auto it = by_name.find(op_type);
-  return it == by_name.end() ? nullptr : it->second;
+  auto d = by_domain.find(domain);
+  if (d == by_domain.end()) return nullptr;
+  auto it = d->second.find(op_type);
+  return it == d->second.end() ? nullptr : it->second;
 }
 
 }  // namespace fovea

@@ -89,11 +89,12 @@ struct OpSchema {
   int min_outputs;
   int max_outputs;
   InferFn infer;
+  std::string_view domain = {};  // "" for the default ONNX domain; "fovea" for the fused ops
 };
 
 inline constexpr int kVariadic = 1 << 20;
 
-// The op table: every op fovea supports, default ONNX domain.
+// The op table: every op fovea supports, default ONNX domain and domain "fovea".
 const std::vector<OpSchema>& op_table();
 // The schema for (domain, op_type), or nullptr. "" and "ai.onnx" are the default domain.
 const OpSchema* find_op_schema(std::string_view domain, std::string_view op_type);

@@ -144,6 +144,11 @@ const std::vector<OpSchema>& op_table() {
       {"MaxUnpool", 2, 3, 1, 1, infer_max_unpool},
       {"GridSample", 2, 2, 1, 1, infer_grid_sample},
       {"RoiAlign", 3, 3, 1, 1, infer_roi_align},
+      // fused ops, domain "fovea" (docs/fused-ops.md); made by the passes in src/passes/
+      {"FusedConv", 2, 4, 1, 1, infer_fused_conv, "fovea"},
+      {"FusedGemm", 2, 3, 1, 1, infer_fused_gemm, "fovea"},
+      {"FusedMatMul", 2, 3, 1, 1, infer_fused_mat_mul, "fovea"},
+      {"FusedElementwise", 1, 8, 1, 1, infer_fused_elementwise, "fovea"},
   };
   return table;
 }

@@ -10,7 +10,7 @@ constexpr int64_t kMaxPoolSpatialRank = 3;
 
 Status infer_window_pool(InferContext& ctx, bool is_max) {
   const DType t = ctx.input_dtype(0);
-  const bool dtype_ok = t == DType::kFloat32 || t == DType::kFloat64 ||
+  const bool dtype_ok = t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16 ||
                         (is_max && (t == DType::kInt8 || t == DType::kUInt8));
   if (!dtype_ok) return ctx.unsupported_here("dtype {} is not supported", dtype_name(t));
   const auto& xs = ctx.input_shape(0);
@@ -45,7 +45,7 @@ Status infer_window_pool(InferContext& ctx, bool is_max) {
 
 Status infer_global_pool(InferContext& ctx, bool is_max) {
   const DType t = ctx.input_dtype(0);
-  if (t != DType::kFloat32 && t != DType::kFloat64) return ctx.unsupported_here("dtype {} is not supported", dtype_name(t));
+  if (t != DType::kFloat32 && t != DType::kFloat64 && t != DType::kFloat16) return ctx.unsupported_here("dtype {} is not supported", dtype_name(t));
   const auto& xs = ctx.input_shape(0);
   if (!xs) {
     ctx.set_output(0, t, std::nullopt);

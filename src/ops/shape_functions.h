@@ -146,4 +146,10 @@ Status infer_max_unpool(InferContext& ctx);
 Status infer_grid_sample(InferContext& ctx);
 Status infer_roi_align(InferContext& ctx);
 
+// fused ops, domain "fovea" (docs/fused-ops.md)
+Status infer_fused_conv(InferContext& ctx);
+Status infer_fused_gemm(InferContext& ctx);
+Status infer_fused_mat_mul(InferContext& ctx);
+Status infer_fused_elementwise(InferContext& ctx);
+
 }  // namespace fovea

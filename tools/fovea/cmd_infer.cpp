@@ -10,11 +10,18 @@
 #include <set>
 
 #include "backends/cpu/cpu_executor.h"
+#include "build_flags.h"
 #include "commands.h"
 #include "core/npy.h"
 #include "engine/model_import.h"
 #include "infer_inputs.h"
 #include "tensor_stats.h"
+#include <functional>
+#ifdef FOVEA_HAVE_CUDA
+#include "backends/cuda/cuda_check.h"
+#include "engine/cuda/execution_context.h"
+#include "gpu_engine_loader.h"
+#endif
 
 namespace fovea::cli {
 namespace {
@@ -29,7 +36,12 @@ struct InferOptions {
   int warm_up = 0;
   uint64_t seed = 0;
   bool verbose = false;
+  bool fp16 = false;
+  std::string timing_cache_file;
 };
+
+// Runs the inputs `warm_up + iterations` times; returns the last outputs and the timed latencies.
+using RunFn = std::function<Result<std::vector<Tensor>>(const std::map<std::string, Tensor>&)>;
 
 // Output names become file names: characters outside [A-Za-z0-9._-] are replaced by '_'.
 std::string file_stem(const std::string& name) {
@@ -42,12 +54,6 @@ std::string file_stem(const std::string& name) {
   return out.empty() ? "_" : out;
 }
 
-// Nearest-rank percentile of sorted samples.
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
 
 void print_top_nodes(const std::vector<cpu::NodeTiming>& timings) {
   double total = 0;
@@ -89,18 +95,74 @@ Status write_outputs(const Graph& graph, const std::vector<Tensor>& outputs, con
   return Status::ok();
 }
 
+// "name:1x3x640x640" for --min/opt/maxShapes.
+std::string shape_spec_of(const std::string& name, const Dims& d) {
+  std::string s = name + ":";
+  for (size_t i = 0; i < d.size(); ++i) s += (i ? "x" : "") + std::to_string(d[i]);
+  return s;
+}
+
 Status run_infer(const InferOptions& o) {
-  if (o.device == "gpu")
-    return unsupported("--device gpu: the GPU backend is not built yet; use --device cpu");
   FOVEA_ASSIGN_OR_RETURN(ShapeOverrides overrides, parse_shape_overrides(o.shapes));
   FOVEA_ASSIGN_OR_RETURN(std::vector<InputSpec> specs, parse_input_specs(o.inputs));
-  FOVEA_ASSIGN_OR_RETURN(Graph graph, load_onnx_model(o.model));
-  FOVEA_RETURN_IF_ERROR(check_shape_overrides(graph, overrides));
+  Graph onnx_graph;
+  const Graph* graph_ptr = &onnx_graph;
+  std::unique_ptr<cpu::CpuExecutor> executor;
+  RunFn run;
+  std::string device_note = "cpu";
+#ifdef FOVEA_HAVE_CUDA
+  LoadedEngine loaded;
+  std::unique_ptr<cuda::ExecutionContext> gpu_ctx;
+  cudaStream_t stream = nullptr;
+  struct StreamGuard {
+    cudaStream_t& s;
+    ~StreamGuard() { if (s) cudaStreamDestroy(s); }
+  } guard{stream};
+#endif
+  const bool gpu = o.device == "gpu";
+#ifndef FOVEA_HAVE_CUDA
+  if (gpu) return unsupported("--device gpu: this fovea was built without CUDA; use --device cpu");
+#else
+  const bool plan_file = gpu && is_plan_path(o.model);
+  if (plan_file) {
+    FOVEA_ASSIGN_OR_RETURN(loaded, load_or_build_engine(o.model, BuildFlags{}, false));
+    graph_ptr = &loaded.engine->graph();
+  }
+#endif
+  if (graph_ptr == &onnx_graph) {
+    auto g = load_onnx_model(o.model);
+    if (!g.is_ok()) return g.status();
+    onnx_graph = std::move(g).value();
+  }
+  FOVEA_RETURN_IF_ERROR(check_shape_overrides(*graph_ptr, overrides));
   std::vector<std::string> notes;
-  FOVEA_ASSIGN_OR_RETURN(auto built, build_inputs(graph, specs, overrides, o.seed, &notes));
-  auto executor = cpu::CpuExecutor::create(graph);
-  if (!executor.is_ok()) return executor.status().with_context(o.model);
-
+  FOVEA_ASSIGN_OR_RETURN(auto built, build_inputs(*graph_ptr, specs, overrides, o.seed, &notes));
+  if (!gpu) {
+    auto ex = cpu::CpuExecutor::create(onnx_graph);
+    if (!ex.is_ok()) return ex.status().with_context(o.model);
+    executor = std::move(ex).value();
+    run = [&](const std::map<std::string, Tensor>& in) { return executor->run(in); };
+  }
+#ifdef FOVEA_HAVE_CUDA
+  if (gpu) {
+    if (!plan_file) {
+      // Build for exactly these input shapes.
+      BuildFlags flags;
+      flags.fp16 = o.fp16;
+      flags.timing_cache_file = o.timing_cache_file;
+      for (const auto& [name, b] : built) {
+        const std::string spec = shape_spec_of(name, b.tensor.dims());
+        flags.min_shapes.push_back(spec), flags.opt_shapes.push_back(spec), flags.max_shapes.push_back(spec);
+      }
+      FOVEA_ASSIGN_OR_RETURN(loaded, load_or_build_engine(o.model, flags, true));
+    }
+    FOVEA_ASSIGN_OR_RETURN(gpu_ctx, loaded.engine->create_execution_context());
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    run = [&](const std::map<std::string, Tensor>& in) { return gpu_ctx->run(in, stream); };
+    device_note = "gpu, " + loaded.source;
+  }
+#endif
+  const Graph& graph = *graph_ptr;
   std::map<std::string, Tensor> inputs;
   std::printf("inputs\n");
   for (const Value* in : graph.inputs) {
@@ -116,7 +178,7 @@ Status run_infer(const InferOptions& o) {
   std::vector<double> ms;
   for (int i = 0; i < o.warm_up + o.iterations; ++i) {
     const auto start = Clock::now();
-    auto result = (*executor)->run(inputs);
+    auto result = run(inputs);
     const auto end = Clock::now();
     if (!result.is_ok()) return result.status().with_context(o.model);
     if (i >= o.warm_up) ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
@@ -137,14 +199,15 @@ Status run_infer(const InferOptions& o) {
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
   if (sorted.size() == 1) {
-    std::printf("latency  %.3f ms (1 run, device cpu)\n", sorted[0]);
+    std::printf("latency  %.3f ms (1 run, device %s)\n", sorted[0], device_note.c_str());
   } else {
     double mean = 0;
     for (double v : sorted) mean += v / static_cast<double>(sorted.size());
-    std::printf("latency  median %.3f ms  p99 %.3f ms  min %.3f ms  mean %.3f ms  (%zu runs after %d warm-up, device cpu)\n",
-                percentile(sorted, 50), percentile(sorted, 99), sorted.front(), mean, sorted.size(), o.warm_up);
+    std::printf("latency  median %.3f ms  p99 %.3f ms  min %.3f ms  mean %.3f ms  (%zu runs after %d warm-up, device %s)\n",
+                percentile(sorted, 50), percentile(sorted, 99), sorted.front(), mean, sorted.size(), o.warm_up,
+                device_note.c_str());
   }
-  if (o.verbose) print_top_nodes((*executor)->last_timings());
+  if (o.verbose && executor) print_top_nodes(executor->last_timings());
   return Status::ok();
 }
 
@@ -152,13 +215,15 @@ Status run_infer(const InferOptions& o) {
 
 void add_infer_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<InferOptions>();
-  CLI::App* cmd = app.add_subcommand("infer", "Run a model on the CPU and write its outputs as .npy files");
+  CLI::App* cmd = app.add_subcommand("infer", "Run a model on the CPU or GPU and write its outputs as .npy files");
   cmd->add_option("model", opts->model, "ONNX model file")->required();
   cmd->add_option("--input", opts->inputs, "NAME=FILE.npy or NAME=random, once per model input")->required();
   cmd->add_option("--output-dir", opts->output_dir, "Folder for <output name>.npy files")->required();
   cmd->add_option("--shapes", opts->shapes,
                   "Input shapes NAME:1x3x640x640 for random inputs; symbolic dims default to 1");
-  cmd->add_option("--device", opts->device, "cpu (gpu: not built yet)")
+  cmd->add_flag("--fp16", opts->fp16, "With --device gpu and an ONNX model: build in FP16");
+  cmd->add_option("--timingCacheFile", opts->timing_cache_file, "With --device gpu: timing cache for the build");
+  cmd->add_option("--device", opts->device, "cpu (reference) or gpu (model.onnx built in memory, or a .plan)")
       ->check(CLI::IsMember({"cpu", "gpu"}))
       ->capture_default_str();
   cmd->add_option("--iterations", opts->iterations, "Timed runs; median and p99 are reported")

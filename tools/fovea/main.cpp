@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   fovea::cli::add_inspect_command(app, exit_code);
   fovea::cli::add_infer_command(app, exit_code);
   fovea::cli::add_devices_command(app, exit_code);
+  fovea::cli::add_build_command(app, exit_code);
+  fovea::cli::add_bench_command(app, exit_code);
+  fovea::cli::add_validate_command(app, exit_code);
   // Global options are parsed before any subcommand callback runs.
   app.parse_complete_callback([&] { fovea::log::set_level_from_string(log_level); });
 

@@ -7,6 +7,7 @@
 
 #include "backends/cpu/blas_gemm.h"
 #include "backends/cpu/channel_bias.h"
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/im2col.h"
 #include "backends/cpu/kernels.h"
 #include "ops/conv_params.h"
@@ -153,6 +154,7 @@ Status conv(CpuKernelContext& ctx) {
 }  // namespace
 
 Status run_conv(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_conv);  // computes in float32
   FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return conv<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }

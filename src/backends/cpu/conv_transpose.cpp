@@ -3,6 +3,7 @@
 
 #include "backends/cpu/blas_gemm.h"
 #include "backends/cpu/channel_bias.h"
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/im2col.h"
 #include "backends/cpu/kernels.h"
 #include "ops/conv_params.h"
@@ -49,6 +50,7 @@ Status conv_transpose(CpuKernelContext& ctx) {
 }  // namespace
 
 Status run_conv_transpose(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_conv_transpose);  // computes in float32
   FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return conv_transpose<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }

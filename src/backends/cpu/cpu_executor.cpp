@@ -8,20 +8,26 @@
 
 namespace fovea::cpu {
 
-CpuKernelFn find_cpu_kernel(std::string_view op_type) {
-  // Looked up for every node of every run: index the table once.
-  static const std::unordered_map<std::string_view, CpuKernelFn> by_name = [] {
-    std::unordered_map<std::string_view, CpuKernelFn> m;
-    for (const CpuKernelEntry& e : cpu_kernel_table()) m.emplace(e.op_type, e.run);
+CpuKernelFn find_cpu_kernel(std::string_view domain, std::string_view op_type) {
+  if (domain == "ai.onnx") domain = "";
+  // Looked up for every node of every run: index the table once, by domain then name.
+  using ByName = std::unordered_map<std::string_view, CpuKernelFn>;
+  static const std::unordered_map<std::string_view, ByName> by_domain = [] {
+    std::unordered_map<std::string_view, ByName> m;
+    for (const CpuKernelEntry& e : cpu_kernel_table()) m[e.domain].emplace(e.op_type, e.run);
     return m;
   }();
-  auto it = by_name.find(op_type);
-  return it == by_name.end() ? nullptr : it->second;
+  auto d = by_domain.find(domain);
+  if (d == by_domain.end()) return nullptr;
+  auto it = d->second.find(op_type);
+  return it == d->second.end() ? nullptr : it->second;
 }
+
+CpuKernelFn find_cpu_kernel(std::string_view op_type) { return find_cpu_kernel("", op_type); }
 
 Result<std::vector<Tensor>> run_node(const Node& node, int64_t opset, const std::vector<const Tensor*>& inputs) {
   const OpSchema* schema = find_op_schema(node.domain, node.op_type);
-  CpuKernelFn kernel = node.domain.empty() || node.domain == "ai.onnx" ? find_cpu_kernel(node.op_type) : nullptr;
+  CpuKernelFn kernel = find_cpu_kernel(node.domain, node.op_type);
   if (!schema || !kernel) return unsupported("{}: no CPU kernel for this op", node.describe());
   // Arity is checked here too: run_node is also called on nodes that skipped check_supported_ops.
   const int n_in = static_cast<int>(inputs.size());
@@ -72,7 +78,7 @@ Result<std::unique_ptr<CpuExecutor>> CpuExecutor::create(const Graph& graph) {
   FOVEA_ASSIGN_OR_RETURN(ex->order_, graph.topological_order());
   std::string missing;
   for (const Node* n : ex->order_)
-    if (!find_op_schema(n->domain, n->op_type) || !find_cpu_kernel(n->op_type))
+    if (!find_op_schema(n->domain, n->op_type) || !find_cpu_kernel(n->domain, n->op_type))
       missing += "\n  " + n->describe();
   if (!missing.empty()) return unsupported("no CPU kernel for:{}", missing);
   for (size_t i = 0; i < ex->order_.size(); ++i)

@@ -53,9 +53,13 @@ using CpuKernelFn = Status (*)(CpuKernelContext&);
 struct CpuKernelEntry {
   std::string_view op_type;
   CpuKernelFn run;
+  std::string_view domain = {};  // "" for the default ONNX domain; "fovea" for the fused ops
 };
 
 const std::vector<CpuKernelEntry>& cpu_kernel_table();
+// The kernel of a default-domain op, or nullptr.
 CpuKernelFn find_cpu_kernel(std::string_view op_type);
+// The kernel of (domain, op_type), or nullptr. "" and "ai.onnx" are the default domain.
+CpuKernelFn find_cpu_kernel(std::string_view domain, std::string_view op_type);
 
 }  // namespace fovea::cpu

@@ -142,6 +142,11 @@ const std::vector<CpuKernelEntry>& cpu_kernel_table() {
       {"MaxUnpool", run_max_unpool},
       {"GridSample", run_grid_sample},
       {"RoiAlign", run_roi_align},
+      // fused ops, domain "fovea" (docs/fused-ops.md)
+      {"FusedConv", run_fused_conv, "fovea"},
+      {"FusedGemm", run_fused_gemm, "fovea"},
+      {"FusedMatMul", run_fused_mat_mul, "fovea"},
+      {"FusedElementwise", run_fused_elementwise, "fovea"},
   };
   return table;
 }

@@ -146,4 +146,10 @@ Status run_max_unpool(CpuKernelContext& ctx);
 Status run_grid_sample(CpuKernelContext& ctx);
 Status run_roi_align(CpuKernelContext& ctx);
 
+// fused ops, domain "fovea" (docs/fused-ops.md)
+Status run_fused_conv(CpuKernelContext& ctx);
+Status run_fused_gemm(CpuKernelContext& ctx);
+Status run_fused_mat_mul(CpuKernelContext& ctx);
+Status run_fused_elementwise(CpuKernelContext& ctx);
+
 }  // namespace fovea::cpu

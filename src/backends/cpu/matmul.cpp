@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "backends/cpu/blas_gemm.h"
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/kernels.h"
 
 namespace fovea::cpu {
@@ -116,11 +117,13 @@ Status gemm(CpuKernelContext& ctx) {
   }
 
 Status run_mat_mul(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_mat_mul);  // computes in float32
   FOVEA_SWITCH_MATMUL(ctx.input(0).dtype(), T, { return mat_mul<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }
 
 Status run_gemm(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_gemm);  // computes in float32
   FOVEA_SWITCH_MATMUL(ctx.input(0).dtype(), T, { return gemm<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }

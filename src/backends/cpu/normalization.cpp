@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/kernels.h"
 
 namespace fovea::cpu {
@@ -152,16 +153,19 @@ Status layer_norm(CpuKernelContext& ctx) {
 }  // namespace
 
 Status run_batch_normalization(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_batch_normalization);  // computes in float32
   FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return batch_norm<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }
 
 Status run_instance_normalization(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_instance_normalization);  // computes in float32
   FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return instance_norm<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }
 
 Status run_layer_normalization(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_layer_normalization);  // computes in float32
   FOVEA_SWITCH_FLOAT(ctx.input(0).dtype(), T, { return layer_norm<T>(ctx); });
   return ctx.unsupported_dtype(0);
 }

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/kernels.h"
 #include "ops/conv_params.h"
 
@@ -149,6 +150,7 @@ Status run_global(CpuKernelContext& ctx, bool is_max) {
 }  // namespace
 
 Status run_max_pool(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_max_pool);  // computes in float32
   const Tensor& x = ctx.input(0);
   FOVEA_ASSIGN_OR_RETURN(Pool3 p, pool_geometry(ctx));
   FOVEA_ASSIGN_OR_RETURN(int64_t storage_order, ctx.node().attr_int("storage_order", 0));
@@ -165,6 +167,7 @@ Status run_max_pool(CpuKernelContext& ctx) {
 }
 
 Status run_average_pool(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_average_pool);  // computes in float32
   const Tensor& x = ctx.input(0);
   FOVEA_ASSIGN_OR_RETURN(Pool3 p, pool_geometry(ctx));
   FOVEA_ASSIGN_OR_RETURN(int64_t include_pad, ctx.node().attr_int("count_include_pad", 0));
@@ -175,7 +178,13 @@ Status run_average_pool(CpuKernelContext& ctx) {
   return ctx.unsupported_dtype(0);
 }
 
-Status run_global_average_pool(CpuKernelContext& ctx) { return run_global(ctx, false); }
-Status run_global_max_pool(CpuKernelContext& ctx) { return run_global(ctx, true); }
+Status run_global_average_pool(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_global_average_pool);  // computes in float32
+  return run_global(ctx, false);
+}
+Status run_global_max_pool(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_global_max_pool);  // computes in float32
+  return run_global(ctx, true);
+}
 
 }  // namespace fovea::cpu

@@ -6,6 +6,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/integer_arithmetic.h"
 #include "backends/cpu/kernels.h"
 #include "ops/reduce_axes.h"
@@ -119,6 +120,7 @@ void reduce_typed(const Tensor& in, Tensor& out, const std::vector<bool>& reduce
 
 template <ReduceKind K>
 Status run_reduce(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_reduce<K>);  // reduces in float32
   const Tensor& in = ctx.input(0);
   FOVEA_ASSIGN_OR_RETURN(auto axes, resolve_reduce_axes(ctx.node(), ctx.opset(), static_cast<int64_t>(in.rank()),
                                                         ctx.has_input(1), ctx.has_input(1) ? &ctx.input(1) : nullptr));
@@ -157,6 +159,7 @@ void arg_reduce_typed(const Tensor& in, Tensor& out, size_t axis, bool last) {
 
 template <bool kMax>
 Status run_arg_reduce(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_arg_reduce<kMax>);  // compares in float32
   const Tensor& in = ctx.input(0);
   FOVEA_ASSIGN_OR_RETURN(ReduceAxes axes, resolve_arg_reduce_axis(ctx.node(), static_cast<int64_t>(in.rank())));
   FOVEA_ASSIGN_OR_RETURN(int64_t last, ctx.node().attr_int("select_last_index", 0));

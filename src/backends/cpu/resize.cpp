@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/kernels.h"
 #include "ops/resize_geometry.h"
 
@@ -254,6 +255,7 @@ Status run_resize(CpuKernelContext& ctx) {
       return Status::ok();
     });
   } else {
+    if (in.dtype() == DType::kFloat16) return run_float16_via_float32(ctx, run_resize);  // interpolates in float32
     FOVEA_SWITCH_NUMERIC(in.dtype(), T, {
       interpolate_separable<T>(in, out, taps, attrs.extrapolation_value);
       return Status::ok();

@@ -1,0 +1,185 @@
+#include "engine/cuda/builder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+#include "backends/cuda/cuda_check.h"
+#include "core/logging.h"
+#include "core/progress_bar.h"
+#include "engine/cuda/execution_context.h"
+#include "engine/cuda/gpu_environment.h"
+#include "engine/model_import.h"
+#include "engine/timing_cache.h"
+#include "passes/assign_precision.h"
+#include "passes/optimize_graph.h"
+
+namespace fovea::cuda {
+
+namespace {
+
+std::vector<std::pair<DType, Dims>> tensor_signature(const std::vector<DeviceTensor>& ts) {
+  std::vector<std::pair<DType, Dims>> out;
+  for (const auto& t : ts) out.emplace_back(t.dtype, t.dims);
+  return out;
+}
+
+// Median time of `iterations` runs of one kernel with one tactic, after two warm-up runs.
+Result<float> time_tactic(const GpuKernelEntry& kernel, GpuKernelContext::Args args, const Tactic* tactic,
+                          int iterations, cudaEvent_t start, cudaEvent_t stop) {
+  std::unique_ptr<GpuNodeState> state;
+  args.state = &state;
+  args.tactic = tactic;
+  cudaStream_t stream = args.resources.stream;
+  auto run_once = [&]() -> Status {
+    GpuKernelContext ctx(args);
+    FOVEA_RETURN_IF_ERROR(kernel.run(ctx));
+    cudaError_t e = cudaPeekAtLastError();
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      return internal_error("launch failed: {}", cudaGetErrorString(e));
+    }
+    return Status::ok();
+  };
+  for (int w = 0; w < 2; ++w) FOVEA_RETURN_IF_ERROR(run_once());
+  FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
+  std::vector<float> times;
+  for (int i = 0; i < iterations; ++i) {
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(start, stream));
+    FOVEA_RETURN_IF_ERROR(run_once());
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(stop, stream));
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(stop));
+    float ms = 0;
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+  }
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  return times[times.size() / 2];
+}
+
+}  // namespace
+
+Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config, const BuildOptions& options,
+                        BuildReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  BuildReport rep;
+  std::ifstream f(onnx_path, std::ios::binary);
+  if (!f) return io_error("cannot open '{}'", onnx_path);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string onnx_hash = hash_model_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())));
+
+  FOVEA_ASSIGN_OR_RETURN(Graph graph, load_onnx_model(onnx_path));
+  if (options.optimize) {
+    FOVEA_ASSIGN_OR_RETURN(PassReport passes, optimize_graph(graph, PassOptions{}));
+    rep.pass_report = passes.to_string();
+  }
+  if (config.precision == Precision::kFp16 || !config.layer_precision.empty()) {
+    FOVEA_ASSIGN_OR_RETURN(rep.fp16_layers, assign_precision(graph, config.precision, config.layer_precision));
+  }
+  rep.layers = static_cast<int>(graph.nodes().size());
+
+  FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, current_environment());
+  TimingCache cache(environment_key(env));
+  if (!options.timing_cache_path.empty()) {
+    FOVEA_ASSIGN_OR_RETURN(cache, TimingCache::load(options.timing_cache_path, environment_key(env)));
+  }
+
+  // Time the tactics of every conv/gemm-like layer at the opt shapes, in a real context.
+  FOVEA_ASSIGN_OR_RETURN(std::shared_ptr<Engine> engine, Engine::create(std::move(graph), {}, config));
+  std::map<std::string, Tactic> chosen;
+  {
+    FOVEA_ASSIGN_OR_RETURN(auto ctx, engine->create_execution_context());
+    FOVEA_ASSIGN_OR_RETURN(auto act, ctx->activation_bytes());
+    rep.peak_activation_bytes = act.first;
+    rep.naive_activation_bytes = act.second;
+    cudaStream_t stream = nullptr;
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    cudaEvent_t start = nullptr, stop = nullptr;
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventCreate(&start));
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventCreate(&stop));
+    Status st = [&]() -> Status {
+      FOVEA_ASSIGN_OR_RETURN(auto steps, ctx->step_args(stream));
+      std::vector<std::pair<size_t, GpuKernelContext::Args>*> tuned;
+      for (auto& s : steps)
+        if (engine->kernel(s.first).tactics) tuned.push_back(&s);
+      rep.tactic_layers = static_cast<int>(tuned.size());
+      ProgressBar bar("timing tactics", static_cast<int>(tuned.size()), options.progress);
+      int done = 0;
+      for (auto* s : tuned) {
+        const GpuKernelEntry& kernel = engine->kernel(s->first);
+        GpuKernelContext::Args& args = s->second;
+        const Node& node = *args.node;
+        bar.update(done++, node.name);
+        const std::string key =
+            layer_signature(node, tensor_signature(args.inputs), tensor_signature(args.outputs));
+        if (const TimingCacheEntry* hit = cache.find(key)) {
+          chosen[node.name] = hit->tactic;
+          ++rep.timing_cache_hits;
+          continue;
+        }
+        std::unique_ptr<GpuNodeState> state;
+        args.state = &state;
+        GpuKernelContext list_ctx(args);
+        FOVEA_ASSIGN_OR_RETURN(std::vector<Tactic> candidates, kernel.tactics(list_ctx));
+        std::optional<TimingCacheEntry> best;
+        std::string tried;
+        for (const Tactic& t : candidates) {
+          if (t.workspace_bytes > args.resources.workspace_bytes) continue;
+          auto ms = time_tactic(kernel, args, &t, options.timing_iterations, start, stop);
+          if (!ms.is_ok()) {
+            log::debug("{}: tactic {} failed: {}", node.describe(), t.name, ms.status().message());
+            continue;
+          }
+          tried += fmt::format(" {}={:.3f}ms", t.name, ms.value());
+          if (!best || ms.value() < best->milliseconds) best = TimingCacheEntry{t, ms.value()};
+        }
+        if (!best) return unsupported("{}: none of its {} tactics ran at the opt shapes", node.describe(), candidates.size());
+        log::debug("{}:{} -> {}", node.describe(), tried, best->tactic.name);
+        chosen[node.name] = best->tactic;
+        cache.insert(key, *best);
+        ++rep.tactics_timed;
+      }
+      bar.update(done);
+      bar.finish();
+      // What a context allocates: the arena at the profile's max shapes.
+      for (const auto& [name, d] : profile_dims(engine->profile(), ProfilePoint::kMax))
+        FOVEA_RETURN_IF_ERROR(ctx->set_input_shape(name, d));
+      FOVEA_ASSIGN_OR_RETURN(auto max_act, ctx->activation_bytes());
+      rep.max_activation_bytes = max_act.first;
+      return Status::ok();
+    }();
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    cudaStreamDestroy(stream);
+    FOVEA_RETURN_IF_ERROR(st);
+  }
+  rep.weights_bytes = engine->weights_bytes();
+  if (!options.timing_cache_path.empty()) FOVEA_RETURN_IF_ERROR(cache.save(options.timing_cache_path));
+
+  Plan plan;
+  plan.header.fovea_version = FOVEA_VERSION;
+  plan.header.environment = env;
+  plan.header.build_options_json = config.to_json();
+  plan.header.onnx_hash = onnx_hash;
+  plan.header.source_model = onnx_path;
+  plan.tactics = std::move(chosen);
+  plan.memory_report = fmt::format(
+      "activations: {:.2f} MiB planned at the opt shapes (naive sum {:.2f} MiB), {:.2f} MiB at the max shapes; "
+      "weights {:.2f} MiB",
+      rep.peak_activation_bytes / 1048576.0, rep.naive_activation_bytes / 1048576.0,
+      rep.max_activation_bytes / 1048576.0, rep.weights_bytes / 1048576.0);
+  FOVEA_ASSIGN_OR_RETURN(plan.graph, Engine::into_graph(std::move(engine)));
+  rep.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (report) *report = rep;
+  return plan;
+}
+
+Result<std::shared_ptr<Engine>> engine_from_plan(Plan plan, const std::string& plan_path) {
+  FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, current_environment());
+  FOVEA_RETURN_IF_ERROR(check_plan_compatible(plan.header, env, plan_path));
+  FOVEA_ASSIGN_OR_RETURN(BuildConfig config, BuildConfig::from_json(plan.header.build_options_json));
+  return Engine::create(std::move(plan.graph), std::move(plan.tactics), std::move(config));
+}
+
+}  // namespace fovea::cuda

@@ -1,0 +1,67 @@
+#include "engine/cuda/engine.h"
+
+#include "core/logging.h"
+#include "engine/cuda/execution_context.h"
+
+namespace fovea::cuda {
+
+namespace {
+constexpr size_t kWeightAlignment = 256;
+size_t align_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
+}  // namespace
+
+Result<std::shared_ptr<Engine>> Engine::create(Graph graph, std::map<std::string, Tactic> tactics, BuildConfig config) {
+  std::shared_ptr<Engine> e(new Engine());
+  e->graph_ = std::move(graph);
+  e->tactics_ = std::move(tactics);
+  e->config_ = std::move(config);
+  FOVEA_ASSIGN_OR_RETURN(e->profile_, resolve_input_profile(e->graph_, e->config_));
+  FOVEA_ASSIGN_OR_RETURN(auto order, e->graph_.topological_order());
+  std::string missing;
+  for (const Node* n : order) {
+    const GpuKernelEntry* k = find_gpu_kernel(n->domain, n->op_type);
+    if (!k) missing += "\n  " + n->describe();
+    e->order_.push_back(n);
+    e->kernels_.push_back(k);
+    auto t = e->tactics_.find(n->name);
+    e->tactics_by_step_.push_back(t == e->tactics_.end() ? nullptr : &t->second);
+    if (k && k->data_dependent) e->data_dependent_ = true;
+  }
+  if (!missing.empty()) return unsupported("no CUDA kernel for these nodes (nothing falls back to the CPU):{}", missing);
+
+  // Weights: every initializer any node reads, in one device buffer.
+  size_t total = 0;
+  std::vector<const Value*> weights;
+  for (const auto& v : e->graph_.values()) {
+    if (!v->constant || v->consumers.empty()) continue;
+    e->weight_offsets_[v.get()] = total;
+    total = align_up(total + v->constant->nbytes(), kWeightAlignment);
+    weights.push_back(v.get());
+  }
+  FOVEA_ASSIGN_OR_RETURN(e->weights_, DeviceBuffer::allocate(total, "weights"));
+  for (const Value* v : weights) {
+    const Tensor& t = *v->constant;
+    if (t.nbytes() == 0) continue;
+    FOVEA_CUDA_RETURN_IF_ERROR(
+        cudaMemcpy(e->weights_.bytes_ptr() + e->weight_offsets_[v], t.raw_data(), t.nbytes(), cudaMemcpyHostToDevice));
+  }
+  log::debug("engine: {} nodes, {} weight tensors, {:.1f} MiB of weights on the GPU", e->order_.size(), weights.size(),
+            total / 1048576.0);
+  return e;
+}
+
+const void* Engine::weight(const Value* v) const {
+  auto it = weight_offsets_.find(v);
+  return it == weight_offsets_.end() ? nullptr : weights_.bytes_ptr() + it->second;
+}
+
+Result<Graph> Engine::into_graph(std::shared_ptr<Engine> engine) {
+  if (engine.use_count() != 1) return internal_error("Engine::into_graph: the engine is still in use");
+  return std::move(engine->graph_);
+}
+
+Result<std::unique_ptr<ExecutionContext>> Engine::create_execution_context() {
+  return ExecutionContext::create(shared_from_this());
+}
+
+}  // namespace fovea::cuda
