@@ -1,11 +1,28 @@
 #include "engine/shape_resolver.h"
 
+#include <algorithm>
+
 #include "backends/cpu/cpu_executor.h"
 #include "ops/op_def.h"
 
 namespace fovea {
 
-Status ShapeResolver::set_inputs(const std::map<std::string, Dims>& input_dims) {
+bool is_shape_input_slot(const std::string& op_type, size_t index) {
+  static const std::map<std::string, std::vector<size_t>> slots = {
+      {"Reshape", {1}},       {"Expand", {1}},      {"Tile", {1}},         {"Slice", {1, 2, 3, 4}},
+      {"Resize", {1, 2, 3}},  {"Upsample", {1}},    {"Pad", {1, 2, 3}},    {"Split", {1}},
+      {"Squeeze", {1}},       {"Unsqueeze", {1}},   {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}},
+      {"TopK", {1}},          {"ReduceSum", {1}},   {"ReduceMean", {1}},   {"ReduceMax", {1}},
+      {"ReduceMin", {1}},     {"ReduceProd", {1}},  {"ReduceL1", {1}},     {"ReduceL2", {1}},
+      {"ReduceLogSum", {1}},  {"ReduceLogSumExp", {1}}, {"ReduceSumSquare", {1}}, {"OneHot", {1}},
+      {"CumSum", {1}},        {"Trilu", {1}},       {"Dropout", {1, 2}},   {"NonMaxSuppression", {2, 3, 4}},
+  };
+  auto it = slots.find(op_type);
+  return it != slots.end() && std::find(it->second.begin(), it->second.end(), index) != it->second.end();
+}
+
+Status ShapeResolver::set_inputs(const std::map<std::string, Dims>& input_dims,
+                                 const std::map<std::string, Tensor>& host_input_values) {
   dims_.clear();
   host_values_.clear();
   std::map<std::string, int64_t> symbols;
@@ -37,6 +54,14 @@ Status ShapeResolver::set_inputs(const std::map<std::string, Dims>& input_dims) 
   for (const auto& [name, d] : input_dims)
     if (!graph_.find_value(name) || graph_.find_value(name)->producer)
       return not_found("the model has no input named '{}'", name);
+  for (const auto& [name, t] : host_input_values) {
+    const Value* v = graph_.find_value(name);
+    if (!v || !dims_.count(v)) return not_found("the model has no input named '{}'", name);
+    if (t.dims() != dims_[v] || t.dtype() != v->dtype)
+      return invalid_argument("host value of input '{}' is {} {}, the input is {} {}", name, dtype_name(t.dtype()),
+                              dims_to_string(t.dims()), dtype_name(v->dtype), dims_to_string(dims_[v]));
+    host_values_[v] = t;
+  }
   return Status::ok();
 }
 
@@ -53,6 +78,10 @@ const Tensor* ShapeResolver::host_value(const Value* v) const {
 }
 
 Result<NodePlacement> ShapeResolver::resolve(const Node& node, bool device_data_dependent) {
+  // Folded at build time: every output is already a constant.
+  bool folded = true;
+  for (const Value* o : node.outputs) folded &= !o || o->is_constant();
+  if (folded) return NodePlacement::kHost;
   const OpSchema* schema = find_op_schema(node.domain, node.op_type);
   if (!schema) return unsupported("{}: unknown op", node.describe());
   std::vector<TensorInfo> infos(node.inputs.size());

@@ -25,8 +25,10 @@ class ShapeResolver {
   explicit ShapeResolver(const Graph& graph) : graph_(graph) {}
 
   // Starts over with these graph input dims, checked against the declared shapes (rank, fixed
-  // dims, one value per symbolic name).
-  Status set_inputs(const std::map<std::string, Dims>& input_dims);
+  // dims, one value per symbolic name), and the host values of shape inputs (see
+  // is_shape_input_slot), which must match their dims.
+  Status set_inputs(const std::map<std::string, Dims>& input_dims,
+                    const std::map<std::string, Tensor>& host_input_values = {});
 
   // Classifies `node` and records its outputs' dims (and values, for host nodes). Inputs must
   // be resolved. `device_data_dependent` says whether the device kernel is data-dependent.
@@ -46,6 +48,10 @@ class ShapeResolver {
   std::unordered_map<const Value*, Dims> dims_;
   std::unordered_map<const Value*, Tensor> host_values_;
 };
+
+// Whether input `index` of an op is read on the host (shapes, axes, pads, k, scales, ...), like
+// TensorRT's shape tensors: a graph input feeding such a slot must be given as a host tensor.
+bool is_shape_input_slot(const std::string& op_type, size_t index);
 
 // Dims of every graph input for a shape signature, as text ("images:1x3x640x640;...").
 std::string shape_signature(const std::map<std::string, Dims>& input_dims);

@@ -42,7 +42,7 @@ inline constexpr std::string_view kFp32SensitiveOps[] = {
 
 struct PrecisionReport {
   int fp16_nodes = 0;          // nodes computing in float16
-  int fp32_nodes = 0;          // nodes with float32 data that stay float32 (the next four summed, plus fixed ones)
+  int fp32_nodes = 0;          // nodes with float32 data that stay float32, for any reason below or an fp32 build
   int sensitive_nodes = 0;     // kept for their op type
   int tail_nodes = 0;          // kept because no heavy op follows
   int fp32_overrides = 0;      // kept by a per-layer override

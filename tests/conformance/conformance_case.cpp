@@ -9,6 +9,9 @@
 #include "engine/model_import.h"
 #include "ir/onnx/onnx_importer.h"
 #include "tensor_compare.h"
+#ifdef FOVEA_HAVE_CUDA
+#include "engine/cuda/execution_context.h"
+#endif
 
 namespace fovea::conformance {
 namespace {
@@ -66,7 +69,32 @@ const char* outcome_name(Outcome o) {
   return "?";
 }
 
-CaseResult run_case(const std::string& test_dir) {
+namespace {
+
+// Runs one data set's inputs: the CPU executor, or a GPU engine built for exactly these shapes.
+Result<std::vector<Tensor>> run_on_device(const std::string& model_path, const std::string& device,
+                                          cpu::CpuExecutor* cpu_executor, const std::map<std::string, Tensor>& inputs) {
+  if (device == "cpu") return cpu_executor->run(inputs);
+#ifdef FOVEA_HAVE_CUDA
+  FOVEA_ASSIGN_OR_RETURN(Graph g, load_onnx_model(model_path));
+  BuildConfig config;
+  for (const auto& [name, t] : inputs) config.input_shapes[name] = ShapeRange{t.dims(), t.dims(), t.dims()};
+  FOVEA_ASSIGN_OR_RETURN(auto engine, cuda::Engine::create(std::move(g), {}, config));
+  FOVEA_ASSIGN_OR_RETURN(auto ctx, engine->create_execution_context());
+  cudaStream_t stream = nullptr;
+  if (cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) != cudaSuccess)
+    return internal_error("cannot create a CUDA stream");
+  auto out = ctx->run(inputs, stream);
+  cudaStreamDestroy(stream);
+  return out;
+#else
+  return unsupported("this build has no CUDA backend");
+#endif
+}
+
+}  // namespace
+
+CaseResult run_case(const std::string& test_dir, const std::string& device) {
   const std::string model_path = (fs::path(test_dir) / "model.onnx").string();
   auto graph = load_onnx_model(model_path);
   if (!graph.is_ok()) return from_status(graph.status(), "load", model_path);
@@ -96,7 +124,7 @@ CaseResult run_case(const std::string& test_dir) {
       expected.push_back(std::move(t).value());
     }
 
-    auto outputs = (*executor)->run(inputs);
+    auto outputs = run_on_device(model_path, device, executor->get(), inputs);
     if (!outputs.is_ok()) return from_status(outputs.status(), set_name + " run");
     if (outputs->size() < expected.size())
       return {Outcome::kFailed, fmt::format("{}: {} outputs, expected {}", set_name, outputs->size(), expected.size())};

@@ -18,6 +18,8 @@ struct CaseResult {
 // throws or aborts on a bad model or a failing op: every problem becomes the result's detail.
 // kUnsupported: the load or run reported StatusCode::kUnsupported (op missing from the op table,
 // opset < 7, a dtype fovea refuses), except "not implemented yet" placeholders, which fail.
-CaseResult run_case(const std::string& test_dir);
+// `device` is "cpu" or "gpu" (the CUDA backend: an engine built without passes in FP32 for each
+// data set's exact input shapes, run through an ExecutionContext).
+CaseResult run_case(const std::string& test_dir, const std::string& device = "cpu");
 
 }  // namespace fovea::conformance

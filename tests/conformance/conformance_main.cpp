@@ -62,20 +62,20 @@ bool read_exclusions(const std::string& path, std::map<std::string, std::string>
 }
 
 // Runs one case in a child process; a crash or abnormal exit fails the test.
-CaseResult run_isolated(const std::string& dir) {
+CaseResult run_isolated(const std::string& dir, const std::string& device) {
   int fds[2];
-  if (pipe(fds) != 0) return fovea::conformance::run_case(dir);
+  if (pipe(fds) != 0) return fovea::conformance::run_case(dir, device);
   std::fflush(stdout);
   std::fflush(stderr);
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
-    return fovea::conformance::run_case(dir);
+    return fovea::conformance::run_case(dir, device);
   }
   if (pid == 0) {
     close(fds[0]);
-    CaseResult r = fovea::conformance::run_case(dir);
+    CaseResult r = fovea::conformance::run_case(dir, device);
     std::string msg = std::to_string(static_cast<int>(r.outcome)) + "\n" + r.detail;
     for (size_t off = 0; off < msg.size();) {
       ssize_t n = write(fds[1], msg.data() + off, msg.size() - off);
@@ -117,11 +117,15 @@ std::string one_line(const std::string& s, size_t max_len) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Runs the ONNX backend test data on fovea's CPU executor"};
+  CLI::App app{"Runs the ONNX backend test data on fovea (CPU reference or CUDA backend)"};
   std::string data_dir = "/usr/share/libonnx-testdata/data";
   std::string excluded_file = FOVEA_CONFORMANCE_EXCLUDED;
   std::vector<std::string> filters, suites;
   bool verbose = false, table = false, no_fork = false;
+  std::string device = "cpu", shard;
+  app.add_option("--shard", shard, "K/N: run only every N-th test starting at K (0-based), to run shards in parallel");
+  app.add_option("--device", device, "cpu (the reference executor) or gpu (the CUDA backend)")
+      ->check(CLI::IsMember({"cpu", "gpu"}));
   app.add_option("--data-dir", data_dir, "folder holding the suites (node, pytorch-converted, ...)");
   app.add_option("--filter", filters, "run only tests whose name contains this (repeatable)");
   app.add_option("--suite", suites, "run only this suite (repeatable; default: node, pytorch-converted, "
@@ -158,6 +162,16 @@ int main(int argc, char** argv) {
     std::sort(found.begin(), found.end(), [](const TestCase& a, const TestCase& b) { return a.name < b.name; });
     cases.insert(cases.end(), found.begin(), found.end());
   }
+  if (!shard.empty()) {
+    int k = -1, n = 0;
+    if (std::sscanf(shard.c_str(), "%d/%d", &k, &n) != 2 || n < 1 || k < 0 || k >= n) {
+      std::fprintf(stderr, "error: --shard '%s': expected K/N with 0 <= K < N\n", shard.c_str());
+      return 2;
+    }
+    std::vector<TestCase> mine;
+    for (size_t i = static_cast<size_t>(k); i < cases.size(); i += static_cast<size_t>(n)) mine.push_back(cases[i]);
+    cases = std::move(mine);
+  }
   if (cases.empty()) {
     std::fprintf(stderr, "error: no test matches\n");
     return 2;
@@ -168,7 +182,7 @@ int main(int argc, char** argv) {
       c.result = {Outcome::kExcluded, it->second};
     } else {
       const auto start = std::chrono::steady_clock::now();
-      c.result = no_fork ? fovea::conformance::run_case(c.dir.string()) : run_isolated(c.dir.string());
+      c.result = no_fork ? fovea::conformance::run_case(c.dir.string(), device) : run_isolated(c.dir.string(), device);
       c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     if (verbose) {

@@ -8,6 +8,7 @@
 #include "engine/model_import.h"
 #include "ops/graph_checks.h"
 #include "passes/assign_precision.h"
+#include "passes/optimize_graph.h"
 
 namespace fovea {
 namespace {
@@ -331,6 +332,34 @@ TEST(AssignPrecisionTest, ResizeScalesStayFloat32) {
   EXPECT_EQ(g.find_value("upsample_out")->shape->at(2).value, 8);
 }
 
+Graph pooled_net() {
+  ModelBuilder b;
+  Value* x = b.input("x", {1, 4, 6, 6});
+  Node* c1 = b.node("conv1", "Conv", {x, b.weight("w1", {4, 4, 3, 3})}, {{"pads", std::vector<int64_t>{1, 1, 1, 1}}});
+  Node* pool = b.node("pool", "MaxPool", {b.out(c1)}, {{"kernel_shape", std::vector<int64_t>{2, 2}},
+                                                        {"strides", std::vector<int64_t>{2, 2}}});
+  Node* rmax = b.node("rmax", "ReduceMax", {b.out(pool)}, {{"axes", std::vector<int64_t>{1}}});
+  Node* c2 = b.node("conv2", "Conv", {b.out(rmax), b.weight("w2", {3, 1, 1, 1})});
+  Node* gap = b.node("gap", "GlobalAveragePool", {b.out(c2)});
+  Node* flat = b.node("flat", "Flatten", {b.out(gap)});
+  Node* fc = b.node("fc", "Gemm", {b.out(flat), b.weight("wf", {2, 3}), b.weight("bf", {2})}, {{"transB", int64_t{1}}});
+  b.output(b.out(fc));
+  return b.finish();
+}
+
+TEST(AssignPrecisionTest, PoolsReductionsAndGemmRunInFp16OnTheCpuReference) {
+  Graph g = pooled_net();
+  auto n = assign_precision(g, Precision::kFp16, {});
+  ASSERT_TRUE(n.is_ok()) << n.status().to_string();
+  EXPECT_EQ(*n, 7);
+  EXPECT_EQ(g.find_value("rmax_out")->dtype, DType::kFloat16);
+  EXPECT_EQ(g.find_value("gap_out")->dtype, DType::kFloat16);
+  Graph reference = pooled_net();
+  auto errors = relative_errors(reference, g, {{"x", random_input({1, 4, 6, 6}, 4)}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_LT(errors[0], 5e-3);
+}
+
 // The real models: the rewrite must survive shape inference, and the fp16 graph must track the
 // fp32 one on the CPU reference.
 Graph load_batch1(const std::string& file) {
@@ -375,6 +404,35 @@ TEST(AssignPrecisionModelTest, YoloV8nArchitecture) {
   check_model("yolov8n_arch.onnx", 2e-2, rep);
   EXPECT_GT(rep.tail_nodes, 0);       // the box decoding
   EXPECT_GT(rep.sensitive_nodes, 0);  // the DFL softmax
+}
+
+// The builder's order: optimization passes first, so fused convs are the heavy ops.
+TEST(AssignPrecisionModelTest, YoloV8nAfterTheOptimizationPasses) {
+  Graph reference = load_batch1("yolov8n_arch.onnx");
+  Graph g = load_batch1("yolov8n_arch.onnx");
+  auto optimized = optimize_graph(g);
+  ASSERT_TRUE(optimized.is_ok()) << optimized.status().to_string();
+  PrecisionReport rep;
+  auto n = assign_precision(g, Precision::kFp16, {}, &rep);
+  ASSERT_TRUE(n.is_ok()) << n.status().to_string();
+  std::printf("optimized yolov8n_arch.onnx: %s\n", rep.summary().c_str());
+  int fused_fp16 = 0;
+  for (const auto& node : g.nodes())
+    if (node->domain == "fovea" && node->op_type == "FusedConv") fused_fp16 += node->outputs[0]->dtype == DType::kFloat16;
+  EXPECT_GT(fused_fp16, 50);
+  EXPECT_GT(rep.tail_nodes, 0);
+  EXPECT_EQ(g.outputs[0]->dtype, DType::kFloat32);
+  // Numerics only where the CPU reference has float16 kernels for the fused ops.
+  auto run = cpu::CpuExecutor::create(g);
+  ASSERT_TRUE(run.is_ok()) << run.status().to_string();
+  auto out = (*run)->run({{g.inputs[0]->name, random_input({1, 3, 640, 640}, 5)}});
+  if (!out.is_ok() && out.status().code() == StatusCode::kUnsupported) {
+    std::printf("  not compared: %s\n", out.status().message().c_str());
+    return;
+  }
+  auto errors = relative_errors(reference, g, {{g.inputs[0]->name, random_input({1, 3, 640, 640}, 5)}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_LT(errors[0], 2e-2);
 }
 
 TEST(AssignPrecisionModelTest, ResNetSmall) {

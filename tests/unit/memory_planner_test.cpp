@@ -6,6 +6,8 @@
 #include "backends/cpu/cpu_executor.h"
 #include "engine/model_import.h"
 #include "ops/graph_checks.h"
+#include "passes/assign_precision.h"
+#include "passes/optimize_graph.h"
 #include "planner/memory_plan.h"
 
 namespace fovea::planner {
@@ -439,19 +441,29 @@ TEST(GraphMemoryPlanTest, RandomGraphsNeverOverlapLiveValues) {
   }
 }
 
-// YOLOv8n at batch 1: every node whose outputs are not constants runs on the device.
-TEST(GraphMemoryPlanTest, YoloV8nArchitectureModel) {
+// YOLOv8n at batch 1, as an engine builds it: concrete shapes, then (optionally) the optimization
+// passes and fp16 precision. Every node whose outputs are not build-time constants runs on the device.
+Graph load_yolo(bool optimized_fp16) {
   auto loaded = load_onnx_model(std::string(FOVEA_SOURCE_DIR) + "/models/yolov8n_arch.onnx");
-  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
-  Graph& g = *loaded;
+  EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  if (!loaded.is_ok()) return Graph();
+  Graph g = std::move(loaded).value();
   for (Value* in : g.inputs)
     for (Dim& d : *in->shape)
       if (!d.is_known()) d = Dim::known(1);
   ShapeInferenceOptions options;
   options.evaluate = cpu::run_node;  // shape arithmetic becomes constant, as at engine build
-  ASSERT_TRUE(infer_shapes(g, options).is_ok());
+  EXPECT_TRUE(infer_shapes(g, options).is_ok());
+  if (optimized_fp16) {
+    EXPECT_TRUE(optimize_graph(g).is_ok());
+    EXPECT_TRUE(assign_precision(g, Precision::kFp16, {}).is_ok());
+  }
+  return g;
+}
+
+GraphMemoryPlan plan_and_check(const Graph& g, const char* what) {
   auto order = g.topological_order();
-  ASSERT_TRUE(order.is_ok());
+  EXPECT_TRUE(order.is_ok());
   std::vector<const Node*> device_order;
   std::map<const Value*, Dims> dims;
   for (Value* in : g.inputs) dims[in] = *dims_from_shape(*in->shape, in->name);
@@ -460,19 +472,28 @@ TEST(GraphMemoryPlanTest, YoloV8nArchitectureModel) {
     for (const Value* out : n->outputs)
       if (out && !out->is_constant()) {
         auto d = dims_from_shape(*out->shape, out->name);
-        ASSERT_TRUE(d.is_ok()) << d.status().to_string();
-        dims[out] = *d;
+        EXPECT_TRUE(d.is_ok()) << d.status().to_string();
+        if (d.is_ok()) dims[out] = *d;
         runs = true;
       }
     if (runs) device_order.push_back(n);
   }
   auto plan = plan_graph_memory(g, device_order, dims);
-  ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
-  std::printf("yolov8n_arch batch 1: %s\n", plan->report().c_str());
+  EXPECT_TRUE(plan.is_ok()) << plan.status().to_string();
+  if (!plan.is_ok()) return {};
+  std::printf("%s: %s\n", what, plan->report().c_str());
   EXPECT_LT(plan->arena_bytes, plan->naive_bytes / 2);
   EXPECT_GT(plan->views + plan->elided_concats, 0);
-  const int checked = expect_no_live_overlap(g, device_order, *plan);
-  EXPECT_GT(checked, 0);
+  EXPECT_GT(expect_no_live_overlap(g, device_order, *plan), 0);
+  return std::move(plan).value();
+}
+
+TEST(GraphMemoryPlanTest, YoloV8nArchitectureModel) {
+  Graph fp32 = load_yolo(false);
+  const GraphMemoryPlan a = plan_and_check(fp32, "yolov8n_arch batch 1 fp32");
+  Graph fp16 = load_yolo(true);
+  const GraphMemoryPlan b = plan_and_check(fp16, "yolov8n_arch batch 1 optimized fp16");
+  EXPECT_LT(b.arena_bytes, a.arena_bytes * 3 / 4);  // half-size activations (fp32 tail and casts aside)
 }
 
 }  // namespace

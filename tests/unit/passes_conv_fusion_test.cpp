@@ -177,5 +177,26 @@ TEST(PassesConvFusionTest, ShapeFunctionRejectsBadAttributesAndResidual) {
   for (float v : (*ok)[0].values<float>()) EXPECT_GE(v, 0.0f);
 }
 
+TEST(PassesConvFusionTest, Float16RunsThroughFloat32) {
+  const Tensor x = testing::random_tensor({1, 2, 4, 4}, 1);
+  const Tensor w = testing::random_tensor({3, 2, 1, 1}, 2);
+  const Tensor z = testing::random_tensor({1, 3, 4, 4}, 3);
+  auto to_half = [](const Tensor& t) { return testing::run1("Cast", {&t}, {{"to", int64_t{10}}}); };
+  const Tensor xh = to_half(x), wh = to_half(w), zh = to_half(z);
+  Graph g;
+  Node* n = g.add_node("f", "FusedConv");
+  n->domain = "fovea";
+  for (int i = 0; i < 4; ++i) n->inputs.push_back(i == 2 ? nullptr : *g.add_value("in" + std::to_string(i)));
+  n->outputs = {*g.add_value("y")};
+  n->attributes = {{"activation", std::string("SiLU")}, {"residual_after_activation", int64_t{1}}};
+  auto y32 = cpu::run_node(*n, 17, {&x, &w, nullptr, &z});
+  auto y16 = cpu::run_node(*n, 17, {&xh, &wh, nullptr, &zh});
+  ASSERT_TRUE(y32.is_ok()) << y32.status().to_string();
+  ASSERT_TRUE(y16.is_ok()) << y16.status().to_string();
+  ASSERT_EQ((*y16)[0].dtype(), DType::kFloat16);
+  const Tensor back = testing::run1("Cast", {&(*y16)[0]}, {{"to", int64_t{1}}});
+  for (int64_t i = 0; i < back.numel(); ++i) EXPECT_NEAR(back.data<float>()[i], (*y32)[0].data<float>()[i], 1e-2);
+}
+
 }  // namespace
 }  // namespace fovea

@@ -74,7 +74,7 @@ TEST(PassesElementwiseFusionTest, GroupsRespectTheOpLimit) {
 TEST(PassesElementwiseFusionTest, GroupsRespectTheInputLimit) {
   TestGraph t;
   Value* y = t.input("x0", {3});
-  for (int i = 1; i < 12; ++i) y = t.node("Add", {y, t.input("x" + std::to_string(i), {3})});
+  for (int i = 1; i < 12; ++i) y = t.node("Add", {y, t.input(fmt::format("x{}", i), {3})});
   t.output(y);
   t.prepare();
   expect_same_results(t.graph, t.random_inputs(), [](Graph& g) { fuse(g, 2); });

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "engine/model_import.h"
 #include "model_summary.h"
+#include "passes/optimize_graph.h"
 
 namespace fovea::cli {
 namespace {
@@ -15,6 +16,7 @@ struct InspectOptions {
   std::string model;
   bool json = false;
   bool dump_graph = false;
+  bool optimize = false;
   std::vector<std::string> shapes;
 };
 
@@ -144,10 +146,15 @@ int run_inspect(const InspectOptions& o) {
   if (!summary.is_ok()) return report_error(summary.status().message());
   if (o.json) std::printf("%s\n", to_json(*summary).dump(2).c_str());
   else print_text(*summary);
-  if (o.dump_graph) {
+  if (o.dump_graph || (o.optimize && !o.json)) {
     auto graph = load_onnx_model(o.model);
     if (!graph.is_ok()) return report_error(graph.status().message());
-    std::printf("\n%s", graph->dump().c_str());
+    if (o.optimize) {
+      auto report = optimize_graph(*graph);
+      if (!report.is_ok()) return report_error(report.status().message());
+      std::printf("\noptimized graph (rewrites per pass):\n%s", report->to_string().c_str());
+    }
+    if (o.dump_graph) std::printf("\n%s", graph->dump().c_str());
   }
   return 0;
 }
@@ -160,6 +167,8 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
   cmd->add_option("model", opts->model, "ONNX model file")->required();
   cmd->add_flag("--json", opts->json, "Print the summary as JSON");
   cmd->add_flag("--dumpGraph", opts->dump_graph, "Also print the graph: every node with its inputs and typed outputs");
+  cmd->add_flag("--optimize", opts->optimize,
+                "Run the optimization passes (folding, fusion) and print their report; with --dumpGraph the graph printed is the optimized one");
   cmd->add_option("--shapes", opts->shapes,
                   "Input shapes for FLOP counting, NAME:1x3x640x640 (symbolic dims default to 1)");
   cmd->callback([opts, &exit_code] { exit_code = run_inspect(*opts); });

@@ -1,5 +1,7 @@
 // fovea.FusedConv: the Conv kernel (bias included), then the residual and the activation in
 // place: y = act(conv + B + Z), or act(conv + B) + Z when residual_after_activation is 1.
+// float16 runs through float32.
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/fused_activation_apply.h"
 #include "backends/cpu/kernels.h"
 
@@ -18,6 +20,7 @@ void conv_epilogue(const FusedActivation& act, const Tensor* z, bool after, Tens
 }  // namespace
 
 Status run_fused_conv(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_fused_conv);  // computes in float32
   FOVEA_ASSIGN_OR_RETURN(const FusedActivation act, parse_fused_activation(ctx.node()));
   FOVEA_ASSIGN_OR_RETURN(const int64_t after, ctx.node().attr_int("residual_after_activation", 0));
   std::vector<const Tensor*> conv_inputs = {&ctx.input(0), &ctx.input(1), ctx.has_input(2) ? &ctx.input(2) : nullptr};

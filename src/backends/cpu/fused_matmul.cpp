@@ -1,4 +1,5 @@
 // fovea.FusedMatMul: the MatMul kernel, then bias (over the last dim) and activation in place.
+#include "backends/cpu/float16_via_float32.h"
 #include "backends/cpu/fused_activation_apply.h"
 #include "backends/cpu/kernels.h"
 
@@ -15,6 +16,7 @@ void add_row_bias(T* y, const T* bias, int64_t rows, int64_t cols) {
 }  // namespace
 
 Status run_fused_mat_mul(CpuKernelContext& ctx) {
+  if (has_float16_input(ctx)) return run_float16_via_float32(ctx, run_fused_mat_mul);  // computes in float32
   FOVEA_ASSIGN_OR_RETURN(const FusedActivation act, parse_fused_activation(ctx.node()));
   std::vector<const Tensor*> matmul_inputs = {&ctx.input(0), &ctx.input(1)};
   std::vector<Tensor> matmul_outputs = {ctx.output(0)};  // shares the output's storage

@@ -1,6 +1,9 @@
 #include "engine/cuda/engine.h"
 
+#include <algorithm>
+
 #include "core/logging.h"
+#include "engine/shape_resolver.h"
 #include "engine/cuda/execution_context.h"
 
 namespace fovea::cuda {
@@ -29,11 +32,19 @@ Result<std::shared_ptr<Engine>> Engine::create(Graph graph, std::map<std::string
   }
   if (!missing.empty()) return unsupported("no CUDA kernel for these nodes (nothing falls back to the CPU):{}", missing);
 
-  // Weights: every initializer any node reads, in one device buffer.
+  for (const Value* in : e->graph_.inputs)
+    for (const Node* n : in->consumers)
+      for (size_t i = 0; i < n->inputs.size(); ++i)
+        if (n->inputs[i] == in && is_shape_input_slot(n->op_type, i)) e->host_inputs_.insert(in->name);
+
+  // Weights: every initializer a node reads or the graph outputs, in one device buffer.
+  auto is_graph_output = [&](const Value* v) {
+    return std::find(e->graph_.outputs.begin(), e->graph_.outputs.end(), v) != e->graph_.outputs.end();
+  };
   size_t total = 0;
   std::vector<const Value*> weights;
   for (const auto& v : e->graph_.values()) {
-    if (!v->constant || v->consumers.empty()) continue;
+    if (!v->constant || (v->consumers.empty() && !is_graph_output(v.get()))) continue;
     e->weight_offsets_[v.get()] = total;
     total = align_up(total + v->constant->nbytes(), kWeightAlignment);
     weights.push_back(v.get());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -38,6 +39,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
   const BuildConfig& config() const { return config_; }
   const InputProfile& profile() const { return profile_; }
   bool has_data_dependent_nodes() const { return data_dependent_; }
+  // Graph inputs read on the host (they feed shape inputs: Reshape's shape, Slice's starts...):
+  // give them with ExecutionContext::set_input_value, or as host tensors to run().
+  const std::set<std::string>& host_inputs() const { return host_inputs_; }
 
   Result<std::unique_ptr<ExecutionContext>> create_execution_context();
 
@@ -57,6 +61,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   DeviceBuffer weights_;
   std::unordered_map<const Value*, size_t> weight_offsets_;
   bool data_dependent_ = false;
+  std::set<std::string> host_inputs_;
 };
 
 }  // namespace fovea::cuda

@@ -98,11 +98,33 @@ Status ExecutionContext::init() {
     log::info("execution context: data-dependent ops present, running eagerly (no CUDA graph)");
   } else {
     // Size the arena for the largest shapes once, so no later shape allocates.
-    FOVEA_ASSIGN_OR_RETURN(auto max_setup, make_setup(profile_dims(engine_->profile(), ProfilePoint::kMax)));
-    setups_[shape_signature(max_setup->input_dims)] = std::move(max_setup);
+    // (Not possible when shape inputs come from the host: then the first run sizes it.)
+    if (engine_->host_inputs().empty()) {
+      input_dims_ = profile_dims(engine_->profile(), ProfilePoint::kMax);
+      FOVEA_ASSIGN_OR_RETURN(auto max_setup, make_setup(input_dims_));
+      setups_[setup_key()] = std::move(max_setup);
+    }
   }
   input_dims_ = profile_dims(engine_->profile(), ProfilePoint::kOpt);
   return Status::ok();
+}
+
+Status ExecutionContext::set_input_value(const std::string& name, const Tensor& value) {
+  if (!engine_->host_inputs().count(name))
+    return invalid_argument("input '{}' is not read on the host; bind it as a device buffer", name);
+  FOVEA_RETURN_IF_ERROR(set_input_shape(name, value.dims()));
+  host_input_values_[name] = value.clone();
+  return Status::ok();
+}
+
+std::string ExecutionContext::setup_key() const {
+  std::string key = shape_signature(input_dims_);
+  for (const auto& [name, t] : host_input_values_) {
+    key += name + "=";
+    for (int64_t i = 0; i < t.numel(); ++i) key += fmt::format("{},", t.double_at(i));
+    key += ";";
+  }
+  return key;
 }
 
 Status ExecutionContext::set_input_shape(const std::string& name, const Dims& dims) {
@@ -119,7 +141,11 @@ Result<std::unique_ptr<ExecutionContext::ShapeSetup>> ExecutionContext::make_set
   s->input_dims = dims;
   s->resolver = std::make_unique<ShapeResolver>(g);
   ShapeResolver& r = *s->resolver;
-  FOVEA_RETURN_IF_ERROR(r.set_inputs(dims));
+  for (const std::string& name : e.host_inputs())
+    if (!host_input_values_.count(name))
+      return invalid_argument("input '{}' is read on the host (it feeds a shape input): give it with set_input_value",
+                              name);
+  FOVEA_RETURN_IF_ERROR(r.set_inputs(dims, host_input_values_));
 
   std::vector<const Node*> device_order;
   std::vector<size_t> device_steps;
@@ -228,7 +254,7 @@ Result<std::unique_ptr<ExecutionContext::ShapeSetup>> ExecutionContext::make_set
 }
 
 Result<ExecutionContext::ShapeSetup*> ExecutionContext::current_setup() {
-  const std::string key = shape_signature(input_dims_);
+  const std::string key = setup_key();
   auto it = setups_.find(key);
   if (it != setups_.end()) return it->second.get();
   FOVEA_ASSIGN_OR_RETURN(auto s, make_setup(input_dims_));
@@ -375,7 +401,7 @@ Status ExecutionContext::enqueue(cudaStream_t stream) {
 }
 
 bool ExecutionContext::cuda_graphs_active() const {
-  auto it = setups_.find(shape_signature(input_dims_));
+  auto it = setups_.find(setup_key());
   return it != setups_.end() && it->second->graph_exec != nullptr;
 }
 
@@ -386,7 +412,7 @@ Status ExecutionContext::run_eager(cudaStream_t stream) {
   eager_allocations_.clear();
   eager_outputs_.clear();
   ShapeResolver r(g);
-  FOVEA_RETURN_IF_ERROR(r.set_inputs(input_dims_));
+  FOVEA_RETURN_IF_ERROR(r.set_inputs(input_dims_, host_input_values_));
   std::map<const Value*, DeviceTensor> live;
   for (const Value* in : g.inputs) {
     FOVEA_ASSIGN_OR_RETURN(DeviceTensor t, input_tensor(in->name));
@@ -473,7 +499,11 @@ Result<std::vector<Tensor>> ExecutionContext::run(const std::map<std::string, Te
     if (it->second.dtype() != in->dtype)
       return invalid_argument("input '{}' has dtype {}, the engine expects {}", in->name,
                               dtype_name(it->second.dtype()), dtype_name(in->dtype));
-    FOVEA_RETURN_IF_ERROR(set_input_shape(in->name, it->second.dims()));
+    if (engine_->host_inputs().count(in->name)) {
+      FOVEA_RETURN_IF_ERROR(set_input_value(in->name, it->second));
+    } else {
+      FOVEA_RETURN_IF_ERROR(set_input_shape(in->name, it->second.dims()));
+    }
   }
   for (const auto& [name, t] : inputs)
     if (!input_dims_.count(name)) return not_found("the engine has no input named '{}'", name);

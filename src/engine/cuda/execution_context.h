@@ -35,6 +35,9 @@ class ExecutionContext {
   // Input dims for the next enqueue (checked against the profile). Starts at the profile's opt.
   Status set_input_shape(const std::string& name, const Dims& dims);
   const std::map<std::string, Dims>& input_shapes() const { return input_dims_; }
+  // The host value of an input the engine reads on the host (Engine::host_inputs()); it also sets
+  // the input's shape. run() does this itself for such inputs.
+  Status set_input_value(const std::string& name, const Tensor& value);
 
   // The context's own device buffer for an input/output at the current shapes (valid until the
   // shapes change). Writing inputs there avoids any copy. Outputs of data-dependent graphs
@@ -75,6 +78,7 @@ class ExecutionContext {
   Status init();
   Result<ShapeSetup*> current_setup();
   Result<std::unique_ptr<ShapeSetup>> make_setup(const std::map<std::string, Dims>& dims);
+  std::string setup_key() const;
   Status enqueue_steps(ShapeSetup& s, cudaStream_t stream, std::vector<cudaEvent_t>* events);
   Status enqueue_copies_in(ShapeSetup& s, cudaStream_t stream);
   Status enqueue_copies_out(ShapeSetup& s, cudaStream_t stream);
@@ -83,6 +87,7 @@ class ExecutionContext {
 
   std::shared_ptr<const Engine> engine_;
   std::map<std::string, Dims> input_dims_;
+  std::map<std::string, Tensor> host_input_values_;
   std::map<std::string, std::unique_ptr<ShapeSetup>> setups_;  // by shape signature
   std::map<std::string, const void*> bound_inputs_;
   std::map<std::string, void*> bound_outputs_;
