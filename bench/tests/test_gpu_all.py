@@ -115,9 +115,11 @@ class GpuAllTest(unittest.TestCase):
         with open(self.calls) as f:
             calls = [json.loads(line) for line in f]
         builds = [c for c in calls if c[0] == "build"]
-        self.assertEqual(len(builds), 8)  # 2 models x 2 precisions x (cold, warm)
+        # 2 models x 2 precisions x (cold, warm, and a plan tuned for batch 32)
+        self.assertEqual(len(builds), 12)
         for c in builds:
-            self.assertEqual(c[c.index("--batch") + 1], "1:1:32")
+            tuned32 = ".opt32." in c[c.index("-o") + 1]
+            self.assertEqual(c[c.index("--batch") + 1], "1:32:32" if tuned32 else "1:1:32")
             self.assertEqual("--fp16" in c, ".fp16." in c[c.index("-o") + 1])
         benches = [c for c in calls if c[0] == "bench"]
         self.assertEqual(sorted(c[c.index("--batch") + 1] for c in benches), ["1"] * 4 + ["32"] * 4)

@@ -16,6 +16,7 @@ bool is_shape_input_slot(const std::string& op_type, size_t index) {
       {"ReduceMin", {1}},     {"ReduceProd", {1}},  {"ReduceL1", {1}},     {"ReduceL2", {1}},
       {"ReduceLogSum", {1}},  {"ReduceLogSumExp", {1}}, {"ReduceSumSquare", {1}}, {"OneHot", {1}},
       {"CumSum", {1}},        {"Trilu", {1}},       {"Dropout", {1, 2}},   {"NonMaxSuppression", {2, 3, 4}},
+      {"MaxUnpool", {2}},
   };
   auto it = slots.find(op_type);
   return it != slots.end() && std::find(it->second.begin(), it->second.end(), index) != it->second.end();

@@ -56,6 +56,9 @@ Result<GraphMemoryPlan> plan_graph_memory(const Graph& graph, const std::vector<
     }
     if (whole_run || std::find(graph.outputs.begin(), graph.outputs.end(), v) != graph.outputs.end())
       t.last = num_steps;
+    // Inputs are written by the caller before a run and may be read by the next run too.
+    if (options.inputs_live_to_end && std::find(graph.inputs.begin(), graph.inputs.end(), v) != graph.inputs.end())
+      t.last = num_steps;
     return t;
   };
 

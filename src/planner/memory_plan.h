@@ -58,6 +58,9 @@ struct GraphMemoryPlan {
 };
 
 struct GraphMemoryOptions {
+  // Graph inputs keep their memory for the whole run (an engine's caller writes an input once
+  // and may enqueue it several times); false lets later tensors reuse it after its last reader.
+  bool inputs_live_to_end = true;
   bool views = true;
   bool concat_elision = true;
   size_t alignment = 256;

@@ -217,7 +217,7 @@ TEST(GraphMemoryPlanTest, ChainSharesBuffersAndReports) {
   t.node("Relu", {t.value("a")}, {{"b", {1, 64}}});
   t.node("Relu", {t.value("b")}, {{"c", {1, 64}}});
   t.output("c");
-  auto plan = t.plan();
+  auto plan = t.plan(GraphMemoryOptions{.inputs_live_to_end = false});
   ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
   EXPECT_EQ(plan->naive_bytes, 4 * 256u);
   EXPECT_EQ(plan->arena_bytes, 2 * 256u);
@@ -333,7 +333,7 @@ TEST(GraphMemoryPlanTest, ConcatInputsAreWrittenInPlace) {
   Node* concat = t.node("Concat", {t.value("a"), t.value("b")}, {{"c", {1, 5, 16}}}, {{"axis", int64_t{1}}});
   t.node("Relu", {t.value("c")}, {{"y", {1, 5, 16}}});
   t.output("y");
-  auto plan = t.plan();
+  auto plan = t.plan(GraphMemoryOptions{.inputs_live_to_end = false});
   ASSERT_TRUE(plan.is_ok()) << plan.status().to_string();
   EXPECT_EQ(plan->elided_concats, 1);
   EXPECT_TRUE(plan->skipped_nodes.count(concat));

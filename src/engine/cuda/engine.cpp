@@ -32,10 +32,24 @@ Result<std::shared_ptr<Engine>> Engine::create(Graph graph, std::map<std::string
   }
   if (!missing.empty()) return unsupported("no CUDA kernel for these nodes (nothing falls back to the CPU):{}", missing);
 
+  // Graph inputs whose values shape inputs depend on (directly, or through small arithmetic
+  // such as Cast/Mul/Range, but not through Shape/Size, which read only dims) are host inputs.
+  std::set<const Value*> needed;
+  std::vector<const Value*> work;
+  for (const Node* n : order)
+    for (size_t i = 0; i < n->inputs.size(); ++i)
+      if (n->inputs[i] && !n->inputs[i]->constant && is_shape_input_slot(n->op_type, i) &&
+          needed.insert(n->inputs[i]).second)
+        work.push_back(n->inputs[i]);
+  while (!work.empty()) {
+    const Value* v = work.back();
+    work.pop_back();
+    if (!v->producer || v->producer->op_type == "Shape" || v->producer->op_type == "Size") continue;
+    for (const Value* u : v->producer->inputs)
+      if (u && !u->constant && needed.insert(u).second) work.push_back(u);
+  }
   for (const Value* in : e->graph_.inputs)
-    for (const Node* n : in->consumers)
-      for (size_t i = 0; i < n->inputs.size(); ++i)
-        if (n->inputs[i] == in && is_shape_input_slot(n->op_type, i)) e->host_inputs_.insert(in->name);
+    if (needed.count(in)) e->host_inputs_.insert(in->name);
 
   // Weights: every initializer a node reads or the graph outputs, in one device buffer.
   auto is_graph_output = [&](const Value* v) {
