@@ -149,6 +149,7 @@ const std::vector<OpSchema>& op_table() {
       {"FusedGemm", 2, 3, 1, 1, infer_fused_gemm, "fovea"},
       {"FusedMatMul", 2, 3, 1, 1, infer_fused_mat_mul, "fovea"},
       {"FusedElementwise", 1, 8, 1, 1, infer_fused_elementwise, "fovea"},
+      {"MaxPool", 1, 1, 1, 1, infer_fovea_max_pool, "fovea"},
   };
   return table;
 }

@@ -151,5 +151,6 @@ Status infer_fused_conv(InferContext& ctx);
 Status infer_fused_gemm(InferContext& ctx);
 Status infer_fused_mat_mul(InferContext& ctx);
 Status infer_fused_elementwise(InferContext& ctx);
+Status infer_fovea_max_pool(InferContext& ctx);  // fovea.MaxPool (NHWC)
 
 }  // namespace fovea

@@ -64,7 +64,13 @@ if [ -f "$ADD_MODEL" ]; then
   printf 'not a numpy file' >"$WORK/garbage.npy"
   expect_error "corrupt npy" "garbage.npy" "$FOVEA" infer "$ADD_MODEL" --input x="$WORK/garbage.npy" --input y=random --output-dir "$WORK/o2"
   expect_error "malformed --input" "NAME=" "$FOVEA" infer "$ADD_MODEL" --input x --output-dir "$WORK/o2"
-  expect_error "--device gpu" "not built yet" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --device gpu
+  # Without a usable GPU (CI), every GPU command says why instead of failing obscurely.
+  expect_error "--device gpu" "GPU" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --device gpu
+  if ! "$FOVEA" devices 2>/dev/null | grep -q "^gpu [0-9]"; then
+    expect_error "build without a GPU" "GPU" "$FOVEA" build "$ADD_MODEL" -o "$WORK/add.plan"
+    expect_error "bench without a GPU" "GPU" "$FOVEA" bench "$ADD_MODEL"
+    expect_error "validate without a GPU" "GPU" "$FOVEA" validate "$ADD_MODEL" --plan "$WORK/add.plan"
+  fi
   expect_error "--device tpu" "tpu" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --device tpu
   expect_error "--iterations 0" "iterations" "$FOVEA" infer "$ADD_MODEL" --input x=random --input y=random --output-dir "$WORK/o2" --iterations 0
   expect_error "missing model" "nonexistent.onnx" "$FOVEA" inspect "$WORK/nonexistent.onnx"

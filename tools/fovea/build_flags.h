@@ -21,6 +21,8 @@ struct BuildFlags {
   std::string timing_cache_file;
   std::vector<std::string> layer_precisions;   // "node_name:fp32"
   bool no_cuda_graph = false;
+  std::string engine_cache_dir;                // reuse or rebuild <dir>/<model>-<hash>-<options>.plan
+  bool force_engine_update = false;            // Isaac ROS force_engine_update: always rebuild
 };
 
 // with_batch_range: whether --batch is the MIN:OPT:MAX build range (bench uses --batch itself).

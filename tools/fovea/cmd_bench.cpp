@@ -49,6 +49,7 @@ Result<std::map<std::string, Dims>> bench_dims(const cuda::Engine& engine, int64
 }
 
 Status run_bench_gpu(const BenchOptions& o) {
+  FOVEA_RETURN_IF_ERROR(require_gpu());
   size_t free_before = 0, total = 0;
   FOVEA_CUDA_RETURN_IF_ERROR(cudaMemGetInfo(&free_before, &total));
   BuildFlags flags = o.flags;

@@ -10,6 +10,7 @@
 #include "commands.h"
 #ifdef FOVEA_HAVE_CUDA
 #include "engine/cuda/builder.h"
+#include "gpu_engine_loader.h"
 #endif
 
 namespace fovea::cli {
@@ -35,6 +36,7 @@ Status run_build(const BuildCommandOptions& o) {
 #ifndef FOVEA_HAVE_CUDA
   return unsupported("this fovea was built without CUDA; `fovea build` needs the GPU backend");
 #else
+  FOVEA_RETURN_IF_ERROR(require_gpu());
   FOVEA_ASSIGN_OR_RETURN(BuildConfig config, build_config_from_flags(o.flags));
   cuda::BuildOptions options;
   options.timing_cache_path = o.flags.timing_cache_file;

@@ -121,7 +121,7 @@ Status run_infer(const InferOptions& o) {
 #endif
   const bool gpu = o.device == "gpu";
 #ifndef FOVEA_HAVE_CUDA
-  if (gpu) return unsupported("--device gpu: this fovea was built without CUDA; use --device cpu");
+  if (gpu) return unsupported("--device gpu: this fovea was built without CUDA (no GPU backend); use --device cpu");
 #else
   const bool plan_file = gpu && is_plan_path(o.model);
   if (plan_file) {

@@ -6,6 +6,9 @@
 
 #include "commands.h"
 #include "engine/model_import.h"
+#include <map>
+
+#include "engine/plan_file.h"
 #include "model_summary.h"
 #include "passes/optimize_graph.h"
 
@@ -139,7 +142,37 @@ void print_text(const ModelSummary& s) {
   std::printf("unsupported  none\n");
 }
 
+// A plan: its header (what it was built for and from), tactics and memory report; the graph with
+// --dumpGraph. Reading it checks the checksums and the graph, not the GPU.
+int inspect_plan(const InspectOptions& o) {
+  auto plan = read_plan_file(o.model);
+  if (!plan.is_ok()) return report_error(plan.status().message());
+  const PlanHeader& h = plan->header;
+  std::printf("plan         %s (format %u, fovea %s)\n", o.model.c_str(), h.format_version, h.fovea_version.c_str());
+  std::printf("built from   %s (%s)\n", h.source_model.c_str(), h.onnx_hash.c_str());
+  std::printf("built for    %s sm_%d%d, CUDA %d, cuDNN %d, cuBLAS %d\n", h.environment.gpu_name.c_str(),
+              h.environment.compute_major, h.environment.compute_minor, h.environment.cuda_runtime_version,
+              h.environment.cudnn_version, h.environment.cublas_version);
+  std::printf("options      %s\n", h.build_options_json.c_str());
+  std::printf("graph        %zu nodes, %zu inputs, %zu outputs\n", plan->graph.nodes().size(), plan->graph.inputs.size(),
+              plan->graph.outputs.size());
+  for (const Value* v : plan->graph.inputs)
+    std::printf("  input  %s %s %s\n", v->name.c_str(), std::string(dtype_name(v->dtype)).c_str(),
+                v->shape ? shape_to_string(*v->shape).c_str() : "?");
+  for (const Value* v : plan->graph.outputs)
+    std::printf("  output %s %s %s\n", v->name.c_str(), std::string(dtype_name(v->dtype)).c_str(),
+                v->shape ? shape_to_string(*v->shape).c_str() : "?");
+  std::map<std::string, int> by_tactic;
+  for (const auto& [node, t] : plan->tactics) ++by_tactic[t.name];
+  std::printf("tactics      %zu layers\n", plan->tactics.size());
+  for (const auto& [name, n] : by_tactic) std::printf("  %4d x %s\n", n, name.c_str());
+  std::printf("memory       %s\n", plan->memory_report.c_str());
+  if (o.dump_graph) std::printf("\n%s", plan->graph.dump().c_str());
+  return 0;
+}
+
 int run_inspect(const InspectOptions& o) {
+  if (o.model.size() > 5 && o.model.ends_with(".plan")) return inspect_plan(o);
   auto overrides = parse_shape_overrides(o.shapes);
   if (!overrides.is_ok()) return report_error(overrides.status().message());
   auto summary = summarize_model(o.model, *overrides);
@@ -164,7 +197,7 @@ int run_inspect(const InspectOptions& o) {
 void add_inspect_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<InspectOptions>();
   CLI::App* cmd = app.add_subcommand("inspect", "Describe a model: I/O, ops, parameters, FLOPs, unsupported ops");
-  cmd->add_option("model", opts->model, "ONNX model file")->required();
+  cmd->add_option("model", opts->model, "ONNX model file, or a .plan (prints its header, tactics and memory)")->required();
   cmd->add_flag("--json", opts->json, "Print the summary as JSON");
   cmd->add_flag("--dumpGraph", opts->dump_graph, "Also print the graph: every node with its inputs and typed outputs");
   cmd->add_flag("--optimize", opts->optimize,

@@ -21,6 +21,8 @@ struct LoadedEngine {
 };
 
 bool is_plan_path(const std::string& path);
+// ok when a CUDA GPU is usable; otherwise an error saying why (no driver, no device, ...).
+Status require_gpu();
 Result<LoadedEngine> load_or_build_engine(const std::string& path, const BuildFlags& flags, bool progress);
 
 }  // namespace fovea::cli

@@ -147,6 +147,7 @@ const std::vector<CpuKernelEntry>& cpu_kernel_table() {
       {"FusedGemm", run_fused_gemm, "fovea"},
       {"FusedMatMul", run_fused_mat_mul, "fovea"},
       {"FusedElementwise", run_fused_elementwise, "fovea"},
+      {"MaxPool", run_fovea_max_pool, "fovea"},
   };
   return table;
 }

@@ -151,5 +151,6 @@ Status run_fused_conv(CpuKernelContext& ctx);
 Status run_fused_gemm(CpuKernelContext& ctx);
 Status run_fused_mat_mul(CpuKernelContext& ctx);
 Status run_fused_elementwise(CpuKernelContext& ctx);
+Status run_fovea_max_pool(CpuKernelContext& ctx);  // fovea.MaxPool (NHWC)
 
 }  // namespace fovea::cpu

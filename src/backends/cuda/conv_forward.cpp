@@ -1,11 +1,13 @@
 // Conv and fovea.FusedConv: cuDNN forward convolution (bias + Relu/identity + residual fused
 // through cudnnConvolutionBiasActivationForward where it can, else our epilogue kernel after the
-// convolution) or, for depthwise convs, the direct kernel with everything fused.
+// convolution) or, for depthwise convs, the direct kernel with everything fused. FusedConv with
+// layout "NHWC" takes the same paths with NHWC descriptors and the NHWC depthwise kernel.
 #include <optional>
 
 #include "backends/cuda/conv_fused_activation.h"
 #include "backends/cuda/conv_gemm_kernels.h"
 #include "backends/cuda/conv_geometry.h"
+#include "backends/cuda/conv_launch_params.h"
 #include "backends/cuda/conv_tactic_id.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cudnn_conv_descriptors.h"
@@ -48,8 +50,7 @@ Status build_setup(GpuKernelContext& ctx, CudnnConvDescriptors& desc, ConvSetup*
   s->has_bias = ctx.has_input(2);
   s->has_residual = ctx.has_input(3);
   const DeviceTensor& y = ctx.output(0);
-  Dims expected_y{s->problem.batch, s->problem.out_channels};
-  expected_y.insert(expected_y.end(), s->problem.out.begin(), s->problem.out.end());
+  const Dims expected_y = conv_output_dims(s->problem);
   if (y.dims != expected_y)
     return ctx.error("output has dims {}, the convolution gives {}", dims_to_string(y.dims), dims_to_string(expected_y));
   if (s->has_bias && ctx.input(2).numel() != s->problem.out_channels)
@@ -140,16 +141,7 @@ Status refresh_state(GpuKernelContext& ctx, ConvState& st) {
 }
 
 kernels::BiasActivationParams epilogue_params(const ConvSetup& s, const DeviceTensor& y) {
-  kernels::BiasActivationParams p;
-  p.outer = y.dims[0];
-  p.channels = y.dims[1];
-  p.inner = y.dims[1] > 0 && y.dims[0] > 0 ? y.numel() / (y.dims[0] * y.dims[1]) : 0;
-  p.bias_outer_stride = 0;
-  p.bias_channel_stride = 1;
-  p.bias_inner_stride = 0;
-  p.activation = s.activation;
-  p.residual_after_activation = s.residual_after_activation;
-  return p;
+  return conv_epilogue_params(s.problem.nhwc, y.dims, s.activation, s.residual_after_activation);
 }
 
 bool needs_epilogue(const ConvSetup& s) {
@@ -157,31 +149,12 @@ bool needs_epilogue(const ConvSetup& s) {
 }
 
 Status run_depthwise(GpuKernelContext& ctx, const ConvSetup& s, kernels::ScalarKind kind) {
-  const ConvProblem& p = s.problem;
-  const bool one_d = p.in.size() == 1;
-  const size_t h = 0, w = one_d ? 0 : 1;  // index of the height / width spatial dim
-  kernels::DepthwiseConvParams d;
-  d.batch = p.batch;
-  d.in_channels = p.in_channels;
-  d.out_channels = p.out_channels;
-  d.in_h = one_d ? 1 : static_cast<int>(p.in[h]);
-  d.in_w = static_cast<int>(p.in[w]);
-  d.out_h = one_d ? 1 : static_cast<int>(p.out[h]);
-  d.out_w = static_cast<int>(p.out[w]);
-  d.kernel_h = one_d ? 1 : static_cast<int>(p.kernel[h]);
-  d.kernel_w = static_cast<int>(p.kernel[w]);
-  d.stride_h = one_d ? 1 : static_cast<int>(p.strides[h]);
-  d.stride_w = static_cast<int>(p.strides[w]);
-  d.dilation_h = one_d ? 1 : static_cast<int>(p.dilations[h]);
-  d.dilation_w = static_cast<int>(p.dilations[w]);
-  d.pad_top = one_d ? 0 : static_cast<int>(p.pads_begin[h]);
-  d.pad_left = static_cast<int>(p.pads_begin[w]);
-  d.activation = s.activation;
-  d.residual_after_activation = s.residual_after_activation;
+  const kernels::DepthwiseConvParams d = depthwise_conv_params(s.problem, s.activation, s.residual_after_activation);
   const void* bias = s.has_bias ? ctx.input(2).data : nullptr;
   const void* residual = s.has_residual ? ctx.input(3).data : nullptr;
-  FOVEA_CUDA_RETURN_IF_ERROR(kernels::launch_depthwise_conv(kind, d, ctx.input(0).data, ctx.input(1).data, bias,
-                                                            residual, ctx.output(0).data, ctx.stream()));
+  const auto launch = s.problem.nhwc ? kernels::launch_depthwise_conv_nhwc : kernels::launch_depthwise_conv;
+  FOVEA_CUDA_RETURN_IF_ERROR(
+      launch(kind, d, ctx.input(0).data, ctx.input(1).data, bias, residual, ctx.output(0).data, ctx.stream()));
   return Status::ok();
 }
 
@@ -193,14 +166,7 @@ Status run_cudnn(GpuKernelContext& ctx, ConvState& st, kernels::ScalarKind kind)
   size_t ws_bytes = ctx.workspace_bytes();
   if (s.shape.staged) {
     // Zero-padded copy of X into the workspace; the library's workspace follows it.
-    kernels::WindowCopyParams cp;
-    cp.planes = s.shape.x[0] * s.shape.x[1];
-    cp.rank = static_cast<int>(s.shape.x.size()) - 2;
-    for (int i = 0; i < cp.rank; ++i) {
-      cp.src_dims[i] = s.shape.unstaged_x[i + 2];
-      cp.dst_dims[i] = s.shape.x[i + 2];
-      cp.offset[i] = s.shape.copy_offset[i];
-    }
+    const kernels::WindowCopyParams cp = conv_input_staging_copy(s.shape);
     FOVEA_CUDA_RETURN_IF_ERROR(kernels::launch_window_copy(kind, cp, x, ws, ctx.stream()));
     x = ws;
     const size_t used = align_workspace(staged_bytes(s.shape, dtype_size(ctx.input(0).dtype)));
@@ -214,10 +180,14 @@ Status run_cudnn(GpuKernelContext& ctx, ConvState& st, kernels::ScalarKind kind)
     const float alpha2 = s.has_residual ? 1.0f : 0.0f;
     const void* z = s.has_residual ? ctx.input(3).data : y.data;
     cudnnActivationDescriptor_t act = s.activation.kind == Activation::kRelu ? st.desc.relu : st.desc.identity;
-    FOVEA_CUDNN_RETURN_IF_ERROR(cudnnConvolutionBiasActivationForward(
+    const cudnnStatus_t fused_status = cudnnConvolutionBiasActivationForward(
         ctx.cudnn(), &one, st.desc.x, x, st.desc.w, ctx.input(1).data, st.desc.conv, algo, ws, ws_bytes, &alpha2,
-        st.desc.y, z, st.desc.bias, ctx.input(2).data, act, st.desc.y, y.data));
-    return Status::ok();
+        st.desc.y, z, st.desc.bias, ctx.input(2).data, act, st.desc.y, y.data);
+    // NHWC: a cuDNN build that rejects this fused call for the NHWC descriptors (it enqueues
+    // nothing then) gets the plain convolution and our epilogue below instead of an error.
+    const bool rejected = fused_status == CUDNN_STATUS_NOT_SUPPORTED || fused_status == CUDNN_STATUS_BAD_PARAM;
+    if (fused_status == CUDNN_STATUS_SUCCESS) return Status::ok();
+    if (!(s.problem.nhwc && rejected)) return cudnn_status(fused_status, "cudnnConvolutionBiasActivationForward");
   }
   FOVEA_CUDNN_RETURN_IF_ERROR(cudnnConvolutionForward(ctx.cudnn(), &one, st.desc.x, x, st.desc.w, ctx.input(1).data,
                                                       st.desc.conv, algo, ws, ws_bytes, &zero, st.desc.y, y.data));

@@ -1,6 +1,8 @@
 #include "backends/cuda/conv_geometry.h"
 
+#include <algorithm>
 #include <limits>
+#include <string>
 
 #include "ops/conv_params.h"
 
@@ -22,9 +24,8 @@ Dims concat(int64_t a, int64_t b, const Dims& rest) {
   return d;
 }
 
-}  // namespace
-
-Result<ConvProblem> make_conv_problem(const Node& node, bool transposed, const Dims& x, const Dims& w) {
+// make_conv_problem for NCHW-ordered dims.
+Result<ConvProblem> make_channels_first_problem(const Node& node, bool transposed, const Dims& x, const Dims& w) {
   if (x.size() < 3 || w.size() != x.size())
     return invalid_argument("{}: X {} and W {} must have the same rank >= 3", node.describe(), dims_to_string(x),
                             dims_to_string(w));
@@ -62,6 +63,34 @@ Result<ConvProblem> make_conv_problem(const Node& node, bool transposed, const D
   return p;
 }
 
+}  // namespace
+
+Result<bool> conv_layout_is_nhwc(const Node& node) {
+  FOVEA_ASSIGN_OR_RETURN(std::string layout, node.attr_string("layout", "NCHW"));
+  if (layout == "NCHW") return false;
+  if (layout == "NHWC") return true;
+  return invalid_argument("{}: layout must be \"NCHW\" or \"NHWC\", got \"{}\"", node.describe(), layout);
+}
+
+Result<ConvProblem> make_conv_problem(const Node& node, bool transposed, const Dims& x, const Dims& w) {
+  FOVEA_ASSIGN_OR_RETURN(bool nhwc, conv_layout_is_nhwc(node));
+  if (!nhwc) return make_channels_first_problem(node, transposed, x, w);
+  if (transposed) return unsupported("{}: layout NHWC is defined for forward convolutions only", node.describe());
+  if (x.size() != 4 || w.size() != 4)
+    return invalid_argument("{}: layout NHWC takes 4-D X [N,H,W,C] and W [K,R,S,C/group], got X {} and W {}",
+                            node.describe(), dims_to_string(x), dims_to_string(w));
+  // The same sizes as the NCHW conv over the transposed tensors.
+  FOVEA_ASSIGN_OR_RETURN(ConvProblem p, make_channels_first_problem(node, false, Dims{x[0], x[3], x[1], x[2]},
+                                                                    Dims{w[0], w[3], w[1], w[2]}));
+  p.nhwc = true;
+  return p;
+}
+
+Dims conv_output_dims(const ConvProblem& p) {
+  if (p.nhwc) return Dims{p.batch, p.out[0], p.out[1], p.out_channels};
+  return concat(p.batch, p.out_channels, p.out);
+}
+
 bool depthwise_applies(const ConvProblem& p) {
   return !p.transposed && (p.in.size() == 1 || p.in.size() == 2) && p.group == p.in_channels &&
          p.in_channels > 0 && p.out_channels % p.in_channels == 0;
@@ -77,6 +106,7 @@ Result<CudnnConvShape> cudnn_conv_shape(const Node& node, const ConvProblem& p0)
   }
   const size_t r = p.in.size();
   CudnnConvShape s;
+  s.nhwc = p.nhwc;  // 2-D only (make_conv_problem), so never lifted
   s.strides = to_ints(p.strides);
   s.dilations = to_ints(p.dilations);
   s.copy_offset.assign(r, 0);
@@ -129,6 +159,23 @@ Result<CudnnConvShape> cudnn_conv_shape(const Node& node, const ConvProblem& p0)
   FOVEA_RETURN_IF_ERROR(check_fits_int(node, s.y, "output"));
   FOVEA_RETURN_IF_ERROR(check_fits_int(node, p.pads_begin, "pads"));
   return s;
+}
+
+std::vector<int> cudnn_tensor_strides(const Dims& dims, bool nhwc) {
+  std::vector<int> strides(dims.size());
+  int64_t s = 1;
+  auto place = [&](size_t i) {
+    strides[i] = static_cast<int>(std::min<int64_t>(s, std::numeric_limits<int>::max()));
+    s *= dims[i];
+  };
+  if (!nhwc || dims.size() < 3) {
+    for (size_t i = dims.size(); i-- > 0;) place(i);
+    return strides;
+  }
+  place(1);
+  for (size_t i = dims.size(); i-- > 2;) place(i);
+  place(0);
+  return strides;
 }
 
 size_t staged_bytes(const CudnnConvShape& s, size_t element_size) {

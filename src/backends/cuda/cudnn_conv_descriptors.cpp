@@ -9,20 +9,9 @@ namespace {
 
 cudnnDataType_t cudnn_type(DType t) { return t == DType::kFloat16 ? CUDNN_DATA_HALF : CUDNN_DATA_FLOAT; }
 
-// NCHW (packed, row-major) strides. The one place a layout is chosen.
-std::vector<int> packed_strides(const std::vector<int>& dims) {
-  std::vector<int> strides(dims.size());
-  int64_t s = 1;
-  for (size_t i = dims.size(); i-- > 0;) {
-    strides[i] = static_cast<int>(std::min<int64_t>(s, INT32_MAX));
-    s *= dims[i];
-  }
-  return strides;
-}
-
-Status set_tensor(cudnnTensorDescriptor_t desc, DType t, const Dims& d) {
+Status set_tensor(cudnnTensorDescriptor_t desc, DType t, const Dims& d, bool nhwc) {
   const std::vector<int> dims(d.begin(), d.end());
-  const std::vector<int> strides = packed_strides(dims);
+  const std::vector<int> strides = cudnn_tensor_strides(d, nhwc);
   FOVEA_CUDNN_RETURN_IF_ERROR(
       cudnnSetTensorNdDescriptor(desc, cudnn_type(t), static_cast<int>(dims.size()), dims.data(), strides.data()));
   return Status::ok();
@@ -69,14 +58,18 @@ Status CudnnConvDescriptors::set(const CudnnConvShape& s, int64_t group, DType d
     return internal_error("cuDNN convolution descriptors for dtype {}", dtype_name(dtype));
   dtype_ = dtype;
   FOVEA_RETURN_IF_ERROR(create());
-  FOVEA_RETURN_IF_ERROR(set_tensor(x, dtype, s.x));
-  FOVEA_RETURN_IF_ERROR(set_tensor(y, dtype, s.y));
+  FOVEA_RETURN_IF_ERROR(set_tensor(x, dtype, s.x, s.nhwc));
+  FOVEA_RETURN_IF_ERROR(set_tensor(y, dtype, s.y, s.nhwc));
+  // The bias [1, K, 1, ...]: K contiguous values in either layout; described in y's layout (NHWC
+  // strides K, 1, K, K) so that every tensor of the fused call has one format.
   Dims bias_dims(s.y.size(), 1);
   bias_dims[1] = s.y[1];
-  FOVEA_RETURN_IF_ERROR(set_tensor(bias, dtype, bias_dims));
+  FOVEA_RETURN_IF_ERROR(set_tensor(bias, dtype, bias_dims, s.nhwc));
+  // Filter dims are K, C/group, R, S in both layouts; the NHWC format means KRSC in memory.
   const std::vector<int> wdims(s.w.begin(), s.w.end());
+  const cudnnTensorFormat_t wformat = s.nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
   FOVEA_CUDNN_RETURN_IF_ERROR(
-      cudnnSetFilterNdDescriptor(w, cudnn_type(dtype), CUDNN_TENSOR_NCHW, static_cast<int>(wdims.size()), wdims.data()));
+      cudnnSetFilterNdDescriptor(w, cudnn_type(dtype), wformat, static_cast<int>(wdims.size()), wdims.data()));
   // Float accumulation for FP16 too (PSEUDO_HALF_CONFIG), so FP16 results stay close to FP32.
   FOVEA_CUDNN_RETURN_IF_ERROR(cudnnSetConvolutionNdDescriptor(conv, static_cast<int>(s.pads.size()), s.pads.data(),
                                                               s.strides.data(), s.dilations.data(),

@@ -1,6 +1,6 @@
 // cuDNN descriptors of one convolution (tensors, filter, convolution, bias, activations) and the
-// algorithm queries on them. All descriptor code lives here, so a later NHWC layout changes one
-// file. Used by Conv / FusedConv (forward) and ConvTranspose (backward data).
+// algorithm queries on them, in NCHW or NHWC (CudnnConvShape::nhwc: NHWC-strided tensors, KRSC
+// filter); all descriptor code lives here. Used by Conv / FusedConv (forward) and ConvTranspose (backward data).
 #pragma once
 
 #include <cudnn.h>
@@ -41,7 +41,7 @@ class CudnnConvDescriptors {
 
   cudnnTensorDescriptor_t x = nullptr;     // the convolution's input (ConvTranspose: dx)
   cudnnTensorDescriptor_t y = nullptr;     // the convolution's output (ConvTranspose: dy)
-  cudnnTensorDescriptor_t bias = nullptr;  // [1, y channels, 1, ...]
+  cudnnTensorDescriptor_t bias = nullptr;  // [1, y channels, 1, ...] in y's layout
   cudnnFilterDescriptor_t w = nullptr;
   cudnnConvolutionDescriptor_t conv = nullptr;
   cudnnActivationDescriptor_t relu = nullptr;

@@ -13,6 +13,7 @@
 #include "engine/model_import.h"
 #include "engine/timing_cache.h"
 #include "passes/assign_precision.h"
+#include "passes/nhwc_layout.h"
 #include "passes/optimize_graph.h"
 
 namespace fovea::cuda {
@@ -77,6 +78,8 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
   if (config.precision == Precision::kFp16 || !config.layer_precision.empty()) {
     FOVEA_ASSIGN_OR_RETURN(rep.fp16_layers, assign_precision(graph, config.precision, config.layer_precision));
   }
+  // NHWC pays where cuDNN runs tensor-core convolutions (FP16); convert_to_nhwc works for FP32 too.
+  if (options.optimize && config.precision == Precision::kFp16) FOVEA_RETURN_IF_ERROR(convert_to_nhwc(graph).status());
   rep.layers = static_cast<int>(graph.nodes().size());
 
   FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, current_environment());

@@ -1,6 +1,7 @@
 // Copies a window of NC+spatial data into a buffer of another spatial size: the explicit padding
 // of a conv input whose pads cuDNN cannot express (asymmetric), and the crop of a transposed
-// conv's full output. Framework-free launcher.
+// conv's full output. An NHWC tensor is padded as planes N over (H, W, C) with offset 0 on C.
+// Framework-free launcher.
 #pragma once
 
 #include <cuda_runtime.h>

@@ -1,6 +1,7 @@
 // Direct depthwise convolution (group == input channels; output channel m reads input channel
-// m / multiplier) over 1-D or 2-D NCHW data (1-D as height 1), with the bias, activation and
-// residual of fovea.FusedConv applied before the single store. Framework-free launcher.
+// m / multiplier) over 1-D or 2-D NCHW data (1-D as height 1) or 2-D NHWC data, with the bias,
+// activation and residual of fovea.FusedConv applied before the single store. Framework-free
+// launchers (depthwise_conv.cu, depthwise_conv_nhwc.cu).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -31,5 +32,12 @@ struct DepthwiseConvParams {
 // kind: kF32 or kF16 (accumulation in float); other kinds give cudaErrorInvalidValue.
 cudaError_t launch_depthwise_conv(ScalarKind kind, const DepthwiseConvParams& p, const void* x, const void* w,
                                   const void* bias, const void* residual, void* y, cudaStream_t stream);
+
+// The same over channel-innermost data: x [batch, in_h, in_w, in_channels], w [out_channels,
+// kernel_h, kernel_w, 1] (KRSC with one channel: the same memory as the NCHW w), residual and y
+// [batch, out_h, out_w, out_channels]. FP16 with multiplier 1, an even channel count and 4-byte
+// aligned x / y / residual runs two channels per thread (half2 loads and stores).
+cudaError_t launch_depthwise_conv_nhwc(ScalarKind kind, const DepthwiseConvParams& p, const void* x, const void* w,
+                                       const void* bias, const void* residual, void* y, cudaStream_t stream);
 
 }  // namespace fovea::cuda::kernels
