@@ -52,6 +52,7 @@ Status run_build(const BuildCommandOptions& o) {
   std::printf("  passes      %s\n", rep.pass_report.c_str());
   std::printf("  layers      %d (%d with tactics: %d timed, %d from the timing cache)\n", rep.layers,
               rep.tactic_layers, rep.tactics_timed, rep.timing_cache_hits);
+  std::printf("  layout      %s (inference at the opt shapes: %s)\n", rep.layout.c_str(), rep.layout_report.c_str());
   std::printf("  memory      %s\n", plan->memory_report.c_str());
   std::printf("  GPU         %s (sm_%d%d)\n", plan->header.environment.gpu_name.c_str(),
               plan->header.environment.compute_major, plan->header.environment.compute_minor);
@@ -71,6 +72,9 @@ Status run_build(const BuildCommandOptions& o) {
                         {"max_activation_bytes", rep.max_activation_bytes},
                         {"weights_bytes", rep.weights_bytes},
                         {"passes", rep.pass_report},
+                        {"layout", rep.layout},
+                        {"layout_report", rep.layout_report},
+                        {"opt_latency_ms", rep.opt_latency_ms},
                         {"gpu", plan->header.environment.gpu_name}};
     FOVEA_RETURN_IF_ERROR(write_json(o.json, j));
   }

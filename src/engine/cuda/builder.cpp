@@ -4,6 +4,8 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <optional>
 
 #include "backends/cuda/cuda_check.h"
 #include "core/logging.h"
@@ -61,15 +63,9 @@ Result<float> time_tactic(const GpuKernelEntry& kernel, GpuKernelContext::Args a
 
 }  // namespace
 
-Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config, const BuildOptions& options,
-                        BuildReport* report) {
-  const auto t0 = std::chrono::steady_clock::now();
-  BuildReport rep;
-  std::ifstream f(onnx_path, std::ios::binary);
-  if (!f) return io_error("cannot open '{}'", onnx_path);
-  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  const std::string onnx_hash = hash_model_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())));
-
+// One candidate graph for the plan: passes, precision and layout applied.
+Result<Graph> prepare_variant(const std::string& onnx_path, const BuildConfig& config, const BuildOptions& options,
+                              bool nhwc, BuildReport& rep) {
   FOVEA_ASSIGN_OR_RETURN(Graph graph, load_onnx_model(onnx_path));
   if (options.optimize) {
     FOVEA_ASSIGN_OR_RETURN(PassReport passes, optimize_graph(graph, PassOptions{}));
@@ -78,16 +74,58 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
   if (config.precision == Precision::kFp16 || !config.layer_precision.empty()) {
     FOVEA_ASSIGN_OR_RETURN(rep.fp16_layers, assign_precision(graph, config.precision, config.layer_precision));
   }
-  // NHWC pays where cuDNN runs tensor-core convolutions (FP16); convert_to_nhwc works for FP32 too.
-  if (options.optimize && config.precision == Precision::kFp16) FOVEA_RETURN_IF_ERROR(convert_to_nhwc(graph).status());
+  if (nhwc) FOVEA_RETURN_IF_ERROR(convert_to_nhwc(graph).status());
   rep.layers = static_cast<int>(graph.nodes().size());
+  return graph;
+}
 
-  FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, current_environment());
-  TimingCache cache(environment_key(env));
-  if (!options.timing_cache_path.empty()) {
-    FOVEA_ASSIGN_OR_RETURN(cache, TimingCache::load(options.timing_cache_path, environment_key(env)));
+// Median latency of the whole inference at the opt shapes (CUDA graph replay, random inputs).
+Result<double> measure_latency(std::shared_ptr<Engine> engine, int iterations) {
+  FOVEA_ASSIGN_OR_RETURN(auto ctx, engine->create_execution_context());
+  std::map<std::string, Tensor> inputs;
+  for (const auto& [name, d] : profile_dims(engine->profile(), ProfilePoint::kOpt)) {
+    const Value* v = engine->graph().find_value(name);
+    FOVEA_ASSIGN_OR_RETURN(Tensor t, Tensor::allocate(v->dtype, d));
+    inputs[name] = t;  // zeros: valid for every dtype, shape inputs excepted
   }
+  if (!engine->host_inputs().empty()) return unsupported("latency of engines with host inputs");
+  cudaStream_t stream = nullptr;
+  FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  cudaEvent_t start = nullptr, stop = nullptr;
+  cudaEventCreate(&start);
+  cudaEventCreate(&stop);
+  std::vector<float> times;
+  Status st = [&]() -> Status {
+    FOVEA_RETURN_IF_ERROR(ctx->run(inputs, stream).status());
+    for (int i = 0; i < iterations + 3; ++i) {
+      FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(start, stream));
+      FOVEA_RETURN_IF_ERROR(ctx->enqueue(stream));
+      FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(stop, stream));
+      FOVEA_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(stop));
+      float ms = 0;
+      FOVEA_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(&ms, start, stop));
+      if (i >= 3) times.push_back(ms);
+    }
+    return Status::ok();
+  }();
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  cudaStreamDestroy(stream);
+  FOVEA_RETURN_IF_ERROR(st);
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  return static_cast<double>(times[times.size() / 2]);
+}
 
+struct Variant {
+  Graph graph;
+  std::map<std::string, Tactic> tactics;
+  BuildReport report;
+  double latency_ms = 0;
+};
+
+// Times the tactics of one candidate graph, then the whole inference with the chosen tactics.
+Result<Variant> build_variant(Graph graph, BuildReport rep, const BuildConfig& config, const BuildOptions& options,
+                              TimingCache& cache) {
   // Time the tactics of every conv/gemm-like layer at the opt shapes, in a real context.
   FOVEA_ASSIGN_OR_RETURN(std::shared_ptr<Engine> engine, Engine::create(std::move(graph), {}, config));
   std::map<std::string, Tactic> chosen;
@@ -158,6 +196,61 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
     FOVEA_RETURN_IF_ERROR(st);
   }
   rep.weights_bytes = engine->weights_bytes();
+
+  Variant v;
+  v.tactics = chosen;
+  FOVEA_ASSIGN_OR_RETURN(Graph timed_graph, Engine::into_graph(std::move(engine)));
+  FOVEA_ASSIGN_OR_RETURN(std::shared_ptr<Engine> tuned, Engine::create(std::move(timed_graph), chosen, config));
+  auto latency = measure_latency(tuned, 20);
+  if (!latency.is_ok()) log::debug("inference latency not measured: {}", latency.status().message());
+  v.latency_ms = latency.is_ok() ? latency.value() : std::numeric_limits<double>::infinity();
+  FOVEA_ASSIGN_OR_RETURN(v.graph, Engine::into_graph(std::move(tuned)));
+  v.report = rep;
+  return v;
+}
+
+Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config, const BuildOptions& options,
+                        BuildReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::ifstream f(onnx_path, std::ios::binary);
+  if (!f) return io_error("cannot open '{}'", onnx_path);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string onnx_hash = hash_model_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())));
+
+  FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, current_environment());
+  TimingCache cache(environment_key(env));
+  if (!options.timing_cache_path.empty()) {
+    FOVEA_ASSIGN_OR_RETURN(cache, TimingCache::load(options.timing_cache_path, environment_key(env)));
+  }
+
+  // The layout is chosen like a tactic: FP16 graphs are built in NCHW and, where the NHWC pass
+  // converts anything, in NHWC too; the one whose whole inference is faster at the opt shapes wins.
+  std::vector<bool> layouts = {false};
+  if (options.optimize && config.precision == Precision::kFp16) layouts.push_back(true);
+  std::optional<Variant> best;
+  std::string layout_report;
+  for (bool nhwc : layouts) {
+    BuildReport rep;
+    FOVEA_ASSIGN_OR_RETURN(Graph graph, prepare_variant(onnx_path, config, options, nhwc, rep));
+    if (nhwc) {
+      bool converted = false;
+      for (const auto& n : graph.nodes()) converted |= n->find_attribute("layout") != nullptr;
+      if (!converted) break;
+    }
+    auto v = build_variant(std::move(graph), rep, config, options, cache);
+    if (!v.is_ok()) {
+      if (!nhwc) return v.status();
+      log::warn("NHWC variant of {} failed ({}); keeping NCHW", onnx_path, v.status().message());
+      break;
+    }
+    layout_report += fmt::format("{}{} {:.3f} ms", layout_report.empty() ? "" : ", ", nhwc ? "nhwc" : "nchw",
+                                 v->latency_ms);
+    v->report.layout = nhwc ? "nhwc" : "nchw";
+    if (!best || v->latency_ms < best->latency_ms) best = std::move(v).value();
+  }
+  BuildReport rep = best->report;
+  rep.layout_report = layout_report;
+  rep.opt_latency_ms = best->latency_ms;
   if (!options.timing_cache_path.empty()) FOVEA_RETURN_IF_ERROR(cache.save(options.timing_cache_path));
 
   Plan plan;
@@ -166,13 +259,13 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
   plan.header.build_options_json = config.to_json();
   plan.header.onnx_hash = onnx_hash;
   plan.header.source_model = onnx_path;
-  plan.tactics = std::move(chosen);
+  plan.tactics = std::move(best->tactics);
   plan.memory_report = fmt::format(
       "activations: {:.2f} MiB planned at the opt shapes (naive sum {:.2f} MiB), {:.2f} MiB at the max shapes; "
-      "weights {:.2f} MiB",
+      "weights {:.2f} MiB; layout {} ({})",
       rep.peak_activation_bytes / 1048576.0, rep.naive_activation_bytes / 1048576.0,
-      rep.max_activation_bytes / 1048576.0, rep.weights_bytes / 1048576.0);
-  FOVEA_ASSIGN_OR_RETURN(plan.graph, Engine::into_graph(std::move(engine)));
+      rep.max_activation_bytes / 1048576.0, rep.weights_bytes / 1048576.0, rep.layout, layout_report);
+  plan.graph = std::move(best->graph);
   rep.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (report) *report = rep;
   return plan;

@@ -31,6 +31,9 @@ struct BuildReport {
   size_t max_activation_bytes = 0;    // planned arena at the max shapes (what a context allocates)
   size_t weights_bytes = 0;
   std::string pass_report;
+  std::string layout;              // "nchw" or "nhwc": the faster variant
+  std::string layout_report;       // every variant's latency at the opt shapes
+  double opt_latency_ms = 0;       // the chosen variant's inference latency at the opt shapes
 };
 
 Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config, const BuildOptions& options,
