@@ -30,6 +30,9 @@ void add_build_flags(CLI::App* cmd, BuildFlags& f, bool with_batch_range) {
   cmd->add_option("--timingCacheFile", f.timing_cache_file, "Timing cache to read and update");
   cmd->add_option("--layerPrecisions", f.layer_precisions, "Per-layer precision NODE:fp32|fp16 (repeatable)");
   cmd->add_flag("--noCudaGraph", f.no_cuda_graph, "Build engines that never capture CUDA graphs");
+  cmd->add_option("--layout", f.layout, "FP16 conv layout: auto (time NCHW and NHWC, keep the faster), nchw, nhwc")
+      ->check(CLI::IsMember({"auto", "nchw", "nhwc"}))
+      ->capture_default_str();
   cmd->add_option("--engineCacheDir", f.engine_cache_dir,
                   "For an ONNX model: reuse the matching plan in this folder, or build and store one");
   cmd->add_flag("--forceEngineUpdate", f.force_engine_update, "With --engineCacheDir: rebuild even if a plan matches");

@@ -23,6 +23,7 @@ struct BuildFlags {
   bool no_cuda_graph = false;
   std::string engine_cache_dir;                // reuse or rebuild <dir>/<model>-<hash>-<options>.plan
   bool force_engine_update = false;            // Isaac ROS force_engine_update: always rebuild
+  std::string layout = "auto";                 // auto | nchw | nhwc (FP16 conv regions)
 };
 
 // with_batch_range: whether --batch is the MIN:OPT:MAX build range (bench uses --batch itself).

@@ -40,6 +40,7 @@ Status run_build(const BuildCommandOptions& o) {
   FOVEA_ASSIGN_OR_RETURN(BuildConfig config, build_config_from_flags(o.flags));
   cuda::BuildOptions options;
   options.timing_cache_path = o.flags.timing_cache_file;
+  options.layout = o.flags.layout;
   options.progress = !o.no_progress;
   cuda::BuildReport rep;
   auto plan = cuda::build_plan(o.model, config, options, &rep);

@@ -33,6 +33,7 @@ Result<LoadedEngine> load_or_build_engine(const std::string& path, const BuildFl
   out.precision = config.precision;
   cuda::BuildOptions options;
   options.timing_cache_path = flags.timing_cache_file;
+  options.layout = flags.layout;
   options.progress = progress;
   if (!flags.engine_cache_dir.empty()) {
     FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, cuda::current_environment());

@@ -226,7 +226,10 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
   // The layout is chosen like a tactic: FP16 graphs are built in NCHW and, where the NHWC pass
   // converts anything, in NHWC too; the one whose whole inference is faster at the opt shapes wins.
   std::vector<bool> layouts = {false};
-  if (options.optimize && config.precision == Precision::kFp16) layouts.push_back(true);
+  if (options.optimize && config.precision == Precision::kFp16 && options.layout != "nchw") layouts.push_back(true);
+  if (options.layout == "nhwc") layouts = {true};
+  if (options.layout != "auto" && options.layout != "nchw" && options.layout != "nhwc")
+    return invalid_argument("layout '{}': expected auto, nchw or nhwc", options.layout);
   std::optional<Variant> best;
   std::string layout_report;
   for (bool nhwc : layouts) {
@@ -248,6 +251,7 @@ Result<Plan> build_plan(const std::string& onnx_path, const BuildConfig& config,
     v->report.layout = nhwc ? "nhwc" : "nchw";
     if (!best || v->latency_ms < best->latency_ms) best = std::move(v).value();
   }
+  if (!best) return invalid_argument("{}: the NHWC pass converts nothing in this model; build with --layout nchw", onnx_path);
   BuildReport rep = best->report;
   rep.layout_report = layout_report;
   rep.opt_latency_ms = best->latency_ms;

@@ -17,6 +17,7 @@ struct BuildOptions {
   bool progress = true;            // progress bar on stderr
   bool optimize = true;            // run the graph passes
   int timing_iterations = 10;
+  std::string layout = "auto";     // FP16: "auto" times NCHW and NHWC and keeps the faster; or force one
 };
 
 struct BuildReport {
