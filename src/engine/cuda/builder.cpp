@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/kernels/gpu_spin.h"
 #include "core/logging.h"
 #include "core/progress_bar.h"
 #include "engine/cuda/execution_context.h"
@@ -28,12 +29,14 @@ std::vector<std::pair<DType, Dims>> tensor_signature(const std::vector<DeviceTen
   return out;
 }
 
-// GPU time of one kernel with one tactic. The launches are captured into a CUDA graph (as the
-// inference will be) and the graph is replayed, so the host's launch cost, which can exceed the
-// kernel itself at batch 1, is not counted. Median over `iterations` replays of kLaunches runs.
+// GPU time of one kernel with one tactic: median of `iterations` runs. Each run is queued behind
+// a kernel that keeps the GPU busy longer than the host needs to launch it, so the events
+// measure the GPU alone — at batch 1 the host's launch cost can exceed the kernel, and timing it
+// would pick the algorithms that are cheapest to launch, not to run (inference replays a CUDA
+// graph, where launch cost is gone).
 Result<float> time_tactic(const GpuKernelEntry& kernel, GpuKernelContext::Args args, const Tactic* tactic,
                           int iterations, cudaEvent_t start, cudaEvent_t stop) {
-  constexpr int kLaunches = 4;
+  constexpr double kSpinMicroseconds = 300;
   std::unique_ptr<GpuNodeState> state;
   args.state = &state;
   args.tactic = tactic;
@@ -50,38 +53,19 @@ Result<float> time_tactic(const GpuKernelEntry& kernel, GpuKernelContext::Args a
   };
   for (int w = 0; w < 2; ++w) FOVEA_RETURN_IF_ERROR(run_once());  // also builds the kernel's state
   FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(stream));
-
-  cudaGraph_t graph = nullptr;
-  cudaGraphExec_t exec = nullptr;
-  FOVEA_CUDA_RETURN_IF_ERROR(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
-  Status captured = Status::ok();
-  for (int i = 0; i < kLaunches && captured.is_ok(); ++i) captured = run_once();
-  cudaError_t end = cudaStreamEndCapture(stream, &graph);
-  if (captured.is_ok() && end == cudaSuccess && graph && cudaGraphInstantiate(&exec, graph, 0) == cudaSuccess) {
-    cudaGraphDestroy(graph);
-    std::vector<float> times;
-    Status st = [&]() -> Status {
-      FOVEA_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec, stream));  // warm
-      for (int i = 0; i < iterations; ++i) {
-        FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(start, stream));
-        FOVEA_CUDA_RETURN_IF_ERROR(cudaGraphLaunch(exec, stream));
-        FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(stop, stream));
-        FOVEA_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(stop));
-        float ms = 0;
-        FOVEA_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(&ms, start, stop));
-        times.push_back(ms / kLaunches);
-      }
-      return Status::ok();
-    }();
-    cudaGraphExecDestroy(exec);
-    FOVEA_RETURN_IF_ERROR(st);
-    std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-    return times[times.size() / 2];
+  std::vector<float> times;
+  for (int i = 0; i < iterations; ++i) {
+    FOVEA_CUDA_RETURN_IF_ERROR(kernels::launch_gpu_spin(kSpinMicroseconds, stream));
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(start, stream));
+    FOVEA_RETURN_IF_ERROR(run_once());
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(stop, stream));
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(stop));
+    float ms = 0;
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
   }
-  // Not capturable: such a tactic could not run inside the inference's CUDA graph either.
-  cudaGetLastError();
-  if (graph) cudaGraphDestroy(graph);
-  return unsupported("tactic {} cannot be captured into a CUDA graph", tactic ? tactic->name : "default");
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  return times[times.size() / 2];
 }
 
 }  // namespace
