@@ -10,3 +10,42 @@ set(BLA_VENDOR OpenBLAS)
 find_package(BLAS REQUIRED)
 find_path(CBLAS_INCLUDE_DIR cblas.h PATH_SUFFIXES openblas REQUIRED)
 find_path(XXHASH_INCLUDE_DIR xxhash.h REQUIRED)   # libxxhash-dev: plan checksums and model hashes (header-only use)
+
+# Frame path (vision, pipeline, io).
+find_package(yaml-cpp REQUIRED)      # libyaml-cpp-dev: pipeline configuration
+# Found by path rather than pkg-config, so a relocated sysroot (the GPU machine's) works too.
+find_path(STB_INCLUDE_DIR stb/stb_image.h REQUIRED)       # libstb-dev: image file decode/encode
+find_library(STB_LIBRARY stb REQUIRED)
+add_library(fovea_stb INTERFACE)
+target_include_directories(fovea_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR})
+target_link_libraries(fovea_stb INTERFACE ${STB_LIBRARY})
+find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)          # libcpp-httplib-dev: /metrics endpoint
+add_library(fovea_httplib INTERFACE)
+target_include_directories(fovea_httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
+target_link_libraries(fovea_httplib INTERFACE Threads::Threads)
+# OpenCV (libopencv-dev): core + imgproc (drawing, and the encoder's comparison tests) are required;
+# videoio (video files) is optional, so a build for a machine without it (the GPU machine's
+# sysroot) still has everything else. Found by library, not by OpenCV's CMake config, which
+# insists on every module being installed.
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+find_library(OPENCV_CORE_LIB opencv_core REQUIRED)
+find_library(OPENCV_IMGPROC_LIB opencv_imgproc REQUIRED)
+find_library(OPENCV_VIDEOIO_LIB opencv_videoio)
+add_library(fovea_opencv INTERFACE)
+target_include_directories(fovea_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+target_link_libraries(fovea_opencv INTERFACE ${OPENCV_CORE_LIB} ${OPENCV_IMGPROC_LIB})
+if(OPENCV_VIDEOIO_LIB)
+  target_link_libraries(fovea_opencv INTERFACE ${OPENCV_VIDEOIO_LIB})
+  target_compile_definitions(fovea_opencv INTERFACE FOVEA_HAVE_OPENCV_VIDEOIO=1)
+  message(STATUS "fovea: OpenCV videoio found: video file sources enabled")
+else()
+  message(STATUS "fovea: OpenCV videoio not found: video file sources disabled")
+endif()
+# Cyclone DDS (cyclonedds-dev + cyclonedds-tools for idlc): the ROS 2 transport in src/io/ros2/.
+# Optional so that the GPU machine's build, which has no DDS, still builds everything else.
+find_package(CycloneDDS CONFIG QUIET)
+if(CycloneDDS_FOUND)
+  message(STATUS "fovea: Cyclone DDS found: ROS 2 transport enabled")
+else()
+  message(STATUS "fovea: Cyclone DDS not found: ROS 2 transport disabled")
+endif()
