@@ -1,7 +1,10 @@
 // Conv and fovea.FusedConv: cuDNN forward convolution (bias + Relu/identity + residual fused
 // through cudnnConvolutionBiasActivationForward where it can, else our epilogue kernel after the
-// convolution) or, for depthwise convs, the direct kernel with everything fused. FusedConv with
-// layout "NHWC" takes the same paths with NHWC descriptors and the NHWC depthwise kernel.
+// convolution), cuDNN graph-API plans with the whole epilogue fused (cudnn_fused_conv_graph.h),
+// or, for depthwise convs, the direct kernel with everything fused. FusedConv with layout "NHWC"
+// takes the same paths with NHWC descriptors and the NHWC depthwise kernel.
+#include <map>
+#include <memory>
 #include <optional>
 
 #include "backends/cuda/conv_fused_activation.h"
@@ -11,8 +14,10 @@
 #include "backends/cuda/conv_tactic_id.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cudnn_conv_descriptors.h"
+#include "backends/cuda/cudnn_fused_conv_graph.h"
 #include "backends/cuda/kernels/conv_window_copy.h"
 #include "backends/cuda/kernels/depthwise_conv.h"
+#include "core/logging.h"
 
 namespace fovea::cuda {
 namespace {
@@ -32,14 +37,34 @@ struct ConvSetup {
   bool residual_after_activation = false;
   bool has_bias = false;
   bool has_residual = false;
-  std::vector<ConvCandidate> candidates;  // the default first
+  bool cudnn_view = false;                // `shape` is set (1-D / 2-D / 3-D convs)
+  std::vector<ConvCandidate> candidates;  // the default first; graph-API plans are listed apart
 };
 
 bool same_choice(const ConvTacticChoice& a, const ConvTacticChoice& b) {
+  if (a.graph || b.graph) return a.graph == b.graph;
   return a.depthwise == b.depthwise && (a.depthwise || (a.algo == b.algo && a.math == b.math && a.fused == b.fused));
 }
 
 bool input_empty(GpuKernelContext& ctx) { return ctx.input(0).numel() == 0 || ctx.input(1).numel() == 0; }
+
+// Bytes of the workspace the zero-padded copy of X takes (0 when cuDNN reads X itself).
+size_t staged_workspace(GpuKernelContext& ctx, const ConvSetup& s) {
+  return s.shape.staged ? align_workspace(staged_bytes(s.shape, dtype_size(ctx.input(0).dtype))) : 0;
+}
+
+// The alignment a graph plan is finalized for: every pointer it may be given (the staged X lives
+// at the workspace's start).
+int64_t data_alignment(GpuKernelContext& ctx) {
+  return pointer_alignment({ctx.input(0).data, ctx.input(1).data, ctx.has_input(2) ? ctx.input(2).data : nullptr,
+                            ctx.has_input(3) ? ctx.input(3).data : nullptr, ctx.output(0).data, ctx.workspace()});
+}
+
+std::optional<FusedConvGraphSpec> graph_spec(GpuKernelContext& ctx, const ConvSetup& s) {
+  if (!s.cudnn_view) return std::nullopt;
+  return make_fused_conv_graph_spec(s.shape, s.problem.group, ctx.input(0).dtype, s.activation, s.has_bias,
+                                    s.has_residual, s.residual_after_activation, data_alignment(ctx));
+}
 
 // Problem, epilogue and the candidates (descriptors in `desc` are left set for `shape`).
 Status build_setup(GpuKernelContext& ctx, CudnnConvDescriptors& desc, ConvSetup* s) {
@@ -58,6 +83,7 @@ Status build_setup(GpuKernelContext& ctx, CudnnConvDescriptors& desc, ConvSetup*
   if (s->has_residual && ctx.input(3).dims != y.dims)
     return ctx.error("residual Z has dims {}, the output {}", dims_to_string(ctx.input(3).dims), dims_to_string(y.dims));
   s->candidates.clear();
+  s->cudnn_view = false;
   if (input_empty(ctx)) return Status::ok();
 
   const bool depthwise = depthwise_applies(s->problem);
@@ -65,9 +91,10 @@ Status build_setup(GpuKernelContext& ctx, CudnnConvDescriptors& desc, ConvSetup*
   const int64_t rank = static_cast<int64_t>(s->problem.in.size());
   if (rank <= 3) {
     FOVEA_ASSIGN_OR_RETURN(s->shape, cudnn_conv_shape(node, s->problem));
+    s->cudnn_view = true;
     FOVEA_RETURN_IF_ERROR(desc.set(s->shape, s->problem.group, ctx.input(0).dtype));
     FOVEA_ASSIGN_OR_RETURN(auto algos, desc.forward_candidates(ctx.cudnn()));
-    const size_t staged = s->shape.staged ? align_workspace(staged_bytes(s->shape, dtype_size(ctx.input(0).dtype))) : 0;
+    const size_t staged = staged_workspace(ctx, *s);
     // cudnnConvolutionBiasActivationForward: y = act(conv + z + bias) with act Relu or identity,
     // the latter only with IMPLICIT_PRECOMP_GEMM.
     const Activation act = s->activation.kind;
@@ -108,26 +135,62 @@ struct ConvState final : GpuNodeState {
   bool has_bias = false, has_residual = false;
   std::optional<Tactic> requested;
   size_t workspace_limit = 0;
+  int64_t alignment = 0;
   bool valid = false;
   ConvSetup setup;
   CudnnConvDescriptors desc;
   ConvCandidate chosen;
+  std::shared_ptr<const FusedConvGraphPlan> graph_plan;  // set when `chosen` is a graph tactic
+  // Finalized graph plans by shape and configuration: a context going back to a shape reuses them.
+  std::map<std::string, FusedConvGraphCandidate> graph_plans;
 
   bool matches(GpuKernelContext& ctx) const {
     const Tactic* t = ctx.tactic();
     return valid && x_dims == ctx.input(0).dims && w_dims == ctx.input(1).dims && dtype == ctx.input(0).dtype &&
            has_bias == ctx.has_input(2) && has_residual == ctx.has_input(3) && workspace_limit == ctx.workspace_bytes() &&
-           requested.has_value() == (t != nullptr) && (!t || *requested == *t);
+           requested.has_value() == (t != nullptr) && (!t || *requested == *t) && alignment == data_alignment(ctx);
   }
 };
+
+// The plan of a graph tactic (from a plan file, the timing cache or the builder's timing).
+Status choose_graph(GpuKernelContext& ctx, ConvState& st, const ConvTacticChoice& want) {
+  auto spec = graph_spec(ctx, st.setup);
+  if (!spec) return ctx.unsupported_here("the cuDNN graph tactic does not apply to this convolution");
+  const std::string key = spec->key() + "|" + want.graph->to_string();
+  auto it = st.graph_plans.find(key);
+  if (it == st.graph_plans.end()) {
+    FOVEA_ASSIGN_OR_RETURN(FusedConvGraphCandidate c, fused_conv_graph_plan(ctx.cudnn(), *spec, *want.graph));
+    if (st.graph_plans.size() >= 8) st.graph_plans.clear();
+    it = st.graph_plans.emplace(key, std::move(c)).first;
+  }
+  const size_t need = staged_workspace(ctx, st.setup) + it->second.workspace_bytes;
+  if (need > ctx.workspace_bytes())
+    return ctx.unsupported_here("the plan needs {} bytes of workspace, the context has {}", need,
+                                ctx.workspace_bytes());
+  st.chosen = ConvCandidate{want, need};
+  st.graph_plan = it->second.plan;
+  return Status::ok();
+}
 
 Status refresh_state(GpuKernelContext& ctx, ConvState& st) {
   if (st.matches(ctx)) return Status::ok();
   st.valid = false;
+  st.graph_plan.reset();
   FOVEA_RETURN_IF_ERROR(build_setup(ctx, st.desc, &st.setup));
   if (!input_empty(ctx)) {
-    FOVEA_ASSIGN_OR_RETURN(st.chosen, choose(ctx, st.setup.candidates));
-    if (!st.chosen.choice.depthwise) FOVEA_RETURN_IF_ERROR(st.desc.set_math(st.chosen.choice.math));
+    const Tactic* t = ctx.tactic();
+    const auto want = t ? decode_conv_tactic(*t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT) : std::nullopt;
+    if (want && want->graph) {
+      // A plan that no longer finalizes (another cuDNN, another GPU) costs speed, not the run.
+      const Status graph = choose_graph(ctx, st, *want);
+      if (!graph.is_ok())
+        log::warn("{}: tactic {} cannot run here ({}); using the default algorithm", ctx.node().describe(), t->name,
+                  graph.message());
+    }
+    if (!st.graph_plan) {
+      FOVEA_ASSIGN_OR_RETURN(st.chosen, choose(ctx, st.setup.candidates));
+      if (!st.chosen.choice.depthwise) FOVEA_RETURN_IF_ERROR(st.desc.set_math(st.chosen.choice.math));
+    }
   }
   st.x_dims = ctx.input(0).dims;
   st.w_dims = ctx.input(1).dims;
@@ -136,6 +199,7 @@ Status refresh_state(GpuKernelContext& ctx, ConvState& st) {
   st.has_residual = ctx.has_input(3);
   st.workspace_limit = ctx.workspace_bytes();
   st.requested = ctx.tactic() ? std::optional<Tactic>(*ctx.tactic()) : std::nullopt;
+  st.alignment = data_alignment(ctx);
   st.valid = true;
   return Status::ok();
 }
@@ -158,21 +222,45 @@ Status run_depthwise(GpuKernelContext& ctx, const ConvSetup& s, kernels::ScalarK
   return Status::ok();
 }
 
+// X as cuDNN reads it and the library's workspace: with s.shape.staged, a zero-padded copy of X
+// at the workspace's start and the library's workspace after it.
+struct StagedInput {
+  const void* x = nullptr;
+  char* workspace = nullptr;
+  size_t workspace_bytes = 0;
+};
+
+Result<StagedInput> stage_input(GpuKernelContext& ctx, const ConvSetup& s, kernels::ScalarKind kind) {
+  StagedInput in{ctx.input(0).data, static_cast<char*>(ctx.workspace()), ctx.workspace_bytes()};
+  if (!s.shape.staged) return in;
+  const kernels::WindowCopyParams cp = conv_input_staging_copy(s.shape);
+  FOVEA_CUDA_RETURN_IF_ERROR(kernels::launch_window_copy(kind, cp, in.x, in.workspace, ctx.stream()));
+  in.x = in.workspace;
+  const size_t used = staged_workspace(ctx, s);
+  in.workspace += used;
+  in.workspace_bytes -= used;
+  return in;
+}
+
+Status run_cudnn_graph(GpuKernelContext& ctx, ConvState& st, kernels::ScalarKind kind) {
+  const ConvSetup& s = st.setup;
+  FOVEA_ASSIGN_OR_RETURN(StagedInput in, stage_input(ctx, s, kind));
+  const FusedConvGraphPointers p{in.x,
+                                 ctx.input(1).data,
+                                 s.has_bias ? ctx.input(2).data : nullptr,
+                                 s.has_residual ? ctx.input(3).data : nullptr,
+                                 ctx.output(0).data,
+                                 in.workspace};
+  return execute_fused_conv_graph(ctx.cudnn(), *st.graph_plan, p);
+}
+
 Status run_cudnn(GpuKernelContext& ctx, ConvState& st, kernels::ScalarKind kind) {
   const ConvSetup& s = st.setup;
   const ConvTacticChoice& c = st.chosen.choice;
-  const void* x = ctx.input(0).data;
-  char* ws = static_cast<char*>(ctx.workspace());
-  size_t ws_bytes = ctx.workspace_bytes();
-  if (s.shape.staged) {
-    // Zero-padded copy of X into the workspace; the library's workspace follows it.
-    const kernels::WindowCopyParams cp = conv_input_staging_copy(s.shape);
-    FOVEA_CUDA_RETURN_IF_ERROR(kernels::launch_window_copy(kind, cp, x, ws, ctx.stream()));
-    x = ws;
-    const size_t used = align_workspace(staged_bytes(s.shape, dtype_size(ctx.input(0).dtype)));
-    ws += used;
-    ws_bytes -= used;
-  }
+  FOVEA_ASSIGN_OR_RETURN(StagedInput in, stage_input(ctx, s, kind));
+  const void* x = in.x;
+  char* ws = in.workspace;
+  const size_t ws_bytes = in.workspace_bytes;
   DeviceTensor& y = ctx.output(0);
   const float one = 1.0f, zero = 0.0f;
   const auto algo = static_cast<cudnnConvolutionFwdAlgo_t>(c.algo);
@@ -211,8 +299,15 @@ Status run_conv(GpuKernelContext& ctx) {
                                st.setup.has_bias ? ctx.input(2).data : nullptr,
                                st.setup.has_residual ? ctx.input(3).data : nullptr);
   }
+  if (st.graph_plan) return run_cudnn_graph(ctx, st, kind);
   if (st.chosen.choice.depthwise) return run_depthwise(ctx, st.setup, kind);
   return run_cudnn(ctx, st, kind);
+}
+
+std::optional<std::string> conv_running_tactic_name(const GpuNodeState* state) {
+  const auto* st = dynamic_cast<const ConvState*>(state);
+  if (!st || !st->valid) return std::nullopt;
+  return conv_tactic_name(st->chosen.choice, false);
 }
 
 Result<std::vector<Tactic>> conv_tactics(GpuKernelContext& ctx) {
@@ -224,6 +319,23 @@ Result<std::vector<Tactic>> conv_tactics(GpuKernelContext& ctx) {
   std::vector<Tactic> out;
   for (const ConvCandidate& c : setup.candidates)
     out.push_back(Tactic{conv_tactic_name(c.choice, false), encode_conv_tactic(c.choice), c.workspace_bytes});
+  // Graph-API plans after the legacy algorithms (the default stays first). The listing's state
+  // holds them while the builder times each one in a fresh state, so none is finalized twice.
+  const size_t staged = staged_workspace(ctx, setup);
+  const auto spec = graph_spec(ctx, setup);
+  if (spec && staged <= ctx.workspace_bytes()) {
+    struct ListedGraphPlans final : GpuNodeState {
+      std::vector<std::shared_ptr<const FusedConvGraphPlan>> plans;
+    };
+    auto found = list_fused_conv_graph_plans(ctx.cudnn(), *spec, ctx.workspace_bytes() - staged,
+                                             fused_conv_graph_candidate_limit());
+    for (FusedConvGraphCandidate& c : found) {
+      const ConvTacticChoice choice{.graph = c.config};
+      out.push_back(Tactic{conv_tactic_name(choice, false), encode_conv_tactic(choice), staged + c.workspace_bytes});
+      if (ctx.has_state())
+        ctx.state_as<ListedGraphPlans>([] { return std::make_unique<ListedGraphPlans>(); }).plans.push_back(c.plan);
+    }
+  }
   return out;
 }
 

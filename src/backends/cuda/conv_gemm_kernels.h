@@ -2,6 +2,8 @@
 // pieces they share.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "backends/cuda/gpu_kernel.h"
@@ -13,6 +15,9 @@ namespace fovea::cuda {
 // Conv and fovea.FusedConv (cuDNN forward, or the direct depthwise kernel).
 Status run_conv(GpuKernelContext& ctx);
 Result<std::vector<Tactic>> conv_tactics(GpuKernelContext& ctx);
+// The name of the tactic a Conv / FusedConv node state runs (after any fallback), or nullopt
+// when `state` is not a conv's or has not run yet: what actually ran, for tests and profiles.
+std::optional<std::string> conv_running_tactic_name(const GpuNodeState* state);
 // ConvTranspose (cuDNN backward data).
 Status run_conv_transpose(GpuKernelContext& ctx);
 Result<std::vector<Tactic>> conv_transpose_tactics(GpuKernelContext& ctx);

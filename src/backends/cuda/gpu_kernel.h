@@ -102,6 +102,7 @@ class GpuKernelContext {
   const Tactic* tactic() const { return a_.tactic; }
   // This node's persistent state in this execution context (empty at first).
   std::unique_ptr<GpuNodeState>& state() { return *a_.state; }
+  bool has_state() const { return a_.state != nullptr; }
   // The state as T, created with `make` when absent or of another type.
   template <typename T, typename Make>
   T& state_as(Make make) {
