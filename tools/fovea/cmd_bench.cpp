@@ -1,6 +1,7 @@
 // `fovea bench model.plan|model.onnx [--batch N] [--iterations N] [--warmUp ms] [--useCudaGraph]
 // [--dumpProfile] [--exportProfile F.json] [--json F]`: GPU latency and throughput of an engine,
 // timed with CUDA events after warm-up, plus per-layer times from a separate profiling pass.
+// With `--frame WxH[:encoding]` it times the whole frame path instead (bench_frame.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_frame.h"
 #include "build_flags.h"
 #include "commands.h"
 #include "infer_inputs.h"
@@ -33,6 +35,7 @@ struct BenchOptions {
   std::string export_profile;
   std::string json;
   BuildFlags flags;
+  FrameBenchOptions frame;  // used when --frame is given
 };
 
 #ifdef FOVEA_HAVE_CUDA
@@ -180,6 +183,15 @@ Status run_bench_gpu(const BenchOptions& o) {
 #endif
 
 Status run_bench(const BenchOptions& o) {
+  if (!o.frame.frame.empty()) {
+    FrameBenchOptions f = o.frame;
+    f.model = o.model;
+    f.fp16 = o.flags.fp16;
+    f.engine_cache_dir = o.flags.engine_cache_dir;
+    f.iterations = o.iterations;
+    f.json = o.json;
+    return run_frame_bench(f);
+  }
 #ifndef FOVEA_HAVE_CUDA
   return unsupported("this fovea was built without CUDA; `fovea bench` needs the GPU backend");
 #else
@@ -201,6 +213,15 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--exportProfile", opts->export_profile, "Write per-layer times as JSON");
   cmd->add_option("--json", opts->json, "Write the results as JSON");
   add_build_flags(cmd, opts->flags, /*with_batch_range=*/false);
+  opts->frame.frame.clear();
+  cmd->add_option("--frame", opts->frame.frame,
+                  "Time the frame path end to end on a WxH[:rgb8|bgr8] frame in host memory (e.g. 1920x1080:bgr8)");
+  cmd->add_option("--image", opts->frame.image, "With --frame: picture scaled to the frame (default: synthetic)");
+  cmd->add_option("--device", opts->frame.device, "With --frame: gpu or cpu")
+      ->check(CLI::IsMember({"gpu", "cpu"}))->capture_default_str();
+  cmd->add_option("--labels", opts->frame.labels, "With --frame: labels file (one class name per line)");
+  cmd->add_option("--conf", opts->frame.confidence_threshold, "With --frame: confidence threshold")->capture_default_str();
+  cmd->add_option("--iou", opts->frame.nms_threshold, "With --frame: NMS IoU threshold")->capture_default_str();
   cmd->callback([opts, &exit_code] {
     Status s = run_bench(*opts);
     exit_code = s.is_ok() ? 0 : report_error(s.message());
