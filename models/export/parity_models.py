@@ -94,6 +94,7 @@ class Detect(nn.Module):
         self.cv3 = nn.ModuleList(
             nn.Sequential(Conv(x, c3, 3), Conv(c3, c3, 3), nn.Conv2d(c3, nc, 1)) for x in ch)
         self.dfl = DFL(self.reg_max)
+        self.export = True  # False (training): forward returns the raw per-level [B, 4*16+nc, H, W] maps
 
     def anchors(self, feats):
         points, strides = [], []
@@ -107,6 +108,8 @@ class Detect(nn.Module):
 
     def forward(self, xs):
         feats = [torch.cat((self.cv2[i](x), self.cv3[i](x)), 1) for i, x in enumerate(xs)]
+        if not self.export:
+            return feats
         b = feats[0].shape[0]
         x_cat = torch.cat([f.view(b, self.no, -1) for f in feats], 2)
         box, cls = x_cat.split((4 * self.reg_max, self.nc), 1)
