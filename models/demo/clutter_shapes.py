@@ -5,6 +5,7 @@ so the detector learns that colour or outline alone is not a class.
 import math
 
 import numpy as np
+import pil_boxes  # noqa: F401  (box corners in order on every Pillow)
 from PIL import Image, ImageDraw
 
 

@@ -8,6 +8,7 @@ are drawn at twice the asked size and halved, which anti-aliases edges cheaply.
 import math
 
 import numpy as np
+import pil_boxes  # noqa: F401  (box corners in order on every Pillow)
 from PIL import Image, ImageDraw
 
 CLASS_NAMES = ["stop_sign", "yield_sign", "traffic_cone", "pallet", "box", "person", "door_sign",

@@ -11,6 +11,7 @@ import math
 import os
 
 import numpy as np
+import pil_boxes  # noqa: F401  (box corners in order on every Pillow)
 from PIL import Image, ImageDraw
 
 PHOTO_FILES = ["brick.png", "chelsea.png", "coffee.png", "coins.png", "grass.png", "gravel.png",

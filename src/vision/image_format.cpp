@@ -113,7 +113,7 @@ Status validate_image_view(const ImageView& view) {
 }
 
 std::array<float, 3> yuv_to_rgb(float y, float u, float v) {
-  const float luma = 1.164f * (y - 16.0f);
+  const float luma = 1.164f * std::max(y - 16.0f, 0.0f);  // OpenCV clamps Y below video black (16) first
   const float cb = u - 128.0f;
   const float cr = v - 128.0f;
   return {clamp_255(luma + 1.596f * cr), clamp_255(luma - 0.813f * cr - 0.391f * cb),

@@ -53,8 +53,9 @@ size_t required_bytes(const ImageView& view);
 Status validate_image_view(const ImageView& view);
 
 // BT.601 limited range ("video range") YUV to RGB, as OpenCV's COLOR_YUV2RGB_{YUYV,UYVY,NV12}:
-// R = 1.164(Y-16) + 1.596(V-128), G = 1.164(Y-16) - 0.813(V-128) - 0.391(U-128),
-// B = 1.164(Y-16) + 2.018(U-128), each clamped to [0, 255] and left unrounded (float).
+// with Y' = max(Y-16, 0) (OpenCV clamps below video black): R = 1.164Y' + 1.596(V-128),
+// G = 1.164Y' - 0.813(V-128) - 0.391(U-128), B = 1.164Y' + 2.018(U-128), each clamped to [0, 255]
+// and left unrounded (float).
 std::array<float, 3> yuv_to_rgb(float y, float u, float v);
 
 // The RGB value (0..255, float) of pixel (x, y) of a valid view; 0 <= x < width, 0 <= y < height.

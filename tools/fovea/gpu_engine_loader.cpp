@@ -1,57 +1,31 @@
 #ifdef FOVEA_HAVE_CUDA
 #include "gpu_engine_loader.h"
 
-#include "core/gpu_devices.h"
-#include "engine/cuda/gpu_environment.h"
-#include "engine/engine_cache.h"
+#include "engine/cuda/engine_loader.h"
 
 namespace fovea::cli {
 
-bool is_plan_path(const std::string& path) {
-  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".plan") == 0;
-}
+// The engine layer does the work (engine/cuda/engine_loader.h, shared with pipeline::VisionModel).
+bool is_plan_path(const std::string& path) { return cuda::is_plan_path(path); }
 
-Status require_gpu() {
-  const GpuRuntimeInfo info = query_gpu_runtime();
-  if (!info.devices.empty()) return Status::ok();
-  return unsupported("no usable NVIDIA GPU: {} (`fovea devices` shows what this build sees; the CPU path is "
-                     "`fovea infer --device cpu`)", info.error.empty() ? "no device found" : info.error);
-}
+Status require_gpu() { return cuda::require_gpu(); }
 
 Result<LoadedEngine> load_or_build_engine(const std::string& path, const BuildFlags& flags, bool progress) {
-  FOVEA_RETURN_IF_ERROR(require_gpu());
+  cuda::EngineLoadOptions options;
+  if (!cuda::is_plan_path(path)) {
+    FOVEA_ASSIGN_OR_RETURN(options.config, build_config_from_flags(flags));
+  }
+  options.build.timing_cache_path = flags.timing_cache_file;
+  options.build.layout = flags.layout;
+  options.build.progress = progress;
+  options.engine_cache_dir = flags.engine_cache_dir;
+  options.force_engine_update = flags.force_engine_update;
+  FOVEA_ASSIGN_OR_RETURN(cuda::LoadedEngine loaded, cuda::load_or_build_engine(path, options));
   LoadedEngine out;
-  if (is_plan_path(path)) {
-    FOVEA_ASSIGN_OR_RETURN(Plan plan, read_plan_file(path));
-    FOVEA_ASSIGN_OR_RETURN(BuildConfig config, BuildConfig::from_json(plan.header.build_options_json));
-    out.precision = config.precision;
-    FOVEA_ASSIGN_OR_RETURN(out.engine, cuda::engine_from_plan(std::move(plan), path));
-    out.source = "plan " + path;
-    return out;
-  }
-  FOVEA_ASSIGN_OR_RETURN(BuildConfig config, build_config_from_flags(flags));
-  out.precision = config.precision;
-  cuda::BuildOptions options;
-  options.timing_cache_path = flags.timing_cache_file;
-  options.layout = flags.layout;
-  options.progress = progress;
-  if (!flags.engine_cache_dir.empty()) {
-    FOVEA_ASSIGN_OR_RETURN(PlanEnvironment env, cuda::current_environment());
-    auto cached = resolve_cached_plan(path, flags.engine_cache_dir, config.to_json(), env, flags.force_engine_update,
-                                      [&](const std::string& plan_path) -> Status {
-                                        FOVEA_ASSIGN_OR_RETURN(Plan p, cuda::build_plan(path, config, options, &out.build));
-                                        return write_plan_file(plan_path, p);
-                                      });
-    if (!cached.is_ok()) return cached.status();
-    FOVEA_ASSIGN_OR_RETURN(Plan plan, read_plan_file(cached->plan_path));
-    FOVEA_ASSIGN_OR_RETURN(out.engine, cuda::engine_from_plan(std::move(plan), cached->plan_path));
-    out.source = fmt::format("{} plan {} ({})", cached->rebuilt ? "built" : "cached", cached->plan_path, cached->reason);
-    return out;
-  }
-  FOVEA_ASSIGN_OR_RETURN(Plan plan, cuda::build_plan(path, config, options, &out.build));
-  FOVEA_ASSIGN_OR_RETURN(out.engine, cuda::engine_from_plan(std::move(plan), path));
-  out.source = fmt::format("built from {} ({}) in {:.1f} s", path, precision_name(config.precision),
-                           out.build.build_seconds);
+  out.engine = std::move(loaded.engine);
+  out.source = std::move(loaded.source);
+  out.precision = loaded.precision;
+  out.build = loaded.build;
   return out;
 }
 

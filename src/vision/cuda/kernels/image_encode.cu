@@ -19,7 +19,7 @@ __device__ __forceinline__ float clamp_255(float v) {
 }
 
 __device__ __forceinline__ Rgb yuv_to_rgb(float y, float u, float v) {
-  const float luma = __fmul_rn(1.164f, __fsub_rn(y, 16.0f));
+  const float luma = __fmul_rn(1.164f, fmaxf(__fsub_rn(y, 16.0f), 0.0f));  // as the CPU: Y below 16 clamps (OpenCV)
   const float cb = __fsub_rn(u, 128.0f);
   const float cr = __fsub_rn(v, 128.0f);
   Rgb out;

@@ -1,0 +1,240 @@
+// pipeline::VisionModel on the GPU against the CPU VisionModel (the reference) on the
+// YOLOv8n-architecture model (random weights: threshold 0.3 leaves a few hundred candidates with
+// close scores, a hard case for ordering) and a synthetic 1920x1080 bgr8 frame. Skips without a GPU.
+//
+// Matching rule, stated:
+//   FP32: the same number of detections, each CPU detection paired (in order, or with a GPU one of
+//     the same class when scores are within 1e-5 of each other: near-ties may swap) with boxes
+//     within 0.01 px of the original 1920x1080 image (the engine's FP32 outputs differ from the
+//     CPU's by <= ~3e-6 relative: 0.002 network px, x3 to source pixels) and scores within 1e-5.
+//   FP16: outputs differ by ~2e-3 relative, which can reorder close scores and flip NMS decisions:
+//     count within 10%, and >= 90% of the CPU detections have a GPU detection of the same class
+//     with IoU >= 0.9 and score within 0.02.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "gpu_test_env.h"
+#include "pipeline/vision_model.h"
+
+namespace fovea::pipeline {
+namespace {
+
+struct OwnedFrame {
+  std::vector<uint8_t> bytes;
+  Frame frame;
+};
+
+OwnedFrame make_frame(int w, int h, int seed, const std::string& source) {
+  OwnedFrame f;
+  const size_t step = static_cast<size_t>(w) * 3 + 64;
+  f.bytes.assign(step * h, 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = f.bytes.data() + y * step + 3 * x;
+      const bool block = ((x / 181 + y / 139 + seed) % 3) == 0;
+      p[0] = static_cast<uint8_t>(block ? 230 : (x * 3 + y + seed * 40) & 0x7F);
+      p[1] = static_cast<uint8_t>(block ? 40 : (y * 5 + seed * 17) & 0x7F);
+      p[2] = static_cast<uint8_t>(block ? 200 - seed * 30 : (x + y * 2) & 0x7F);
+    }
+  f.frame.image = vision::ImageView{f.bytes.data(), f.bytes.size(), w, h, step, vision::PixelEncoding::kBgr8};
+  f.frame.source = source;
+  f.frame.header.frame_id = source;
+  return f;
+}
+
+VisionModelConfig config(ComputeDevice device, bool fp16 = false, int max_batch = 2) {
+  VisionModelConfig c;
+  c.model_path = gpu_test::model_path("yolov8n_arch.onnx");
+  c.device = device;
+  c.fp16 = fp16;
+  c.max_batch_size = max_batch;
+  c.detection.nms.confidence_threshold = 0.3f;
+  c.detection.nms.max_detections = 300;
+  return c;
+}
+
+float iou(const vision::Detection& a, const vision::Detection& b) {
+  const float iw = std::max(0.0f, std::min(a.x2, b.x2) - std::max(a.x1, b.x1));
+  const float ih = std::max(0.0f, std::min(a.y2, b.y2) - std::max(a.y1, b.y1));
+  const float inter = iw * ih;
+  const float u = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
+  return u > 0 ? inter / u : 0.0f;
+}
+
+bool close_box(const vision::Detection& a, const vision::Detection& b, float px) {
+  return std::abs(a.x1 - b.x1) <= px && std::abs(a.y1 - b.y1) <= px && std::abs(a.x2 - b.x2) <= px &&
+         std::abs(a.y2 - b.y2) <= px;
+}
+
+// FP32 rule: in order; where the pair at i differs, a near-tie partner (score within 1e-5) must match.
+void expect_fp32_equal(const std::vector<vision::Detection>& cpu, const std::vector<vision::Detection>& gpu) {
+  ASSERT_EQ(cpu.size(), gpu.size());
+  size_t swapped = 0;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    const auto& c = cpu[i];
+    if (c.class_id == gpu[i].class_id && close_box(c, gpu[i], 0.01f) && std::abs(c.score - gpu[i].score) <= 1e-5f)
+      continue;
+    bool found = false;
+    for (const auto& g : gpu)
+      if (std::abs(g.score - c.score) <= 1e-5f && g.class_id == c.class_id && close_box(c, g, 0.01f)) found = true;
+    EXPECT_TRUE(found) << "CPU detection " << i << " " << vision::detection_to_string(c) << " vs GPU "
+                       << vision::detection_to_string(gpu[i]);
+    ++swapped;
+  }
+  std::printf("FP32: %zu detections, %zu near-tie swaps\n", cpu.size(), swapped);
+}
+
+void expect_fp16_close(const std::vector<vision::Detection>& cpu, const std::vector<vision::Detection>& gpu) {
+  EXPECT_NEAR(static_cast<double>(gpu.size()), static_cast<double>(cpu.size()), 0.1 * cpu.size() + 1);
+  size_t matched = 0;
+  for (const auto& c : cpu)
+    for (const auto& g : gpu)
+      if (g.class_id == c.class_id && iou(c, g) >= 0.9f && std::abs(g.score - c.score) <= 0.02f) {
+        ++matched;
+        break;
+      }
+  std::printf("FP16: CPU %zu, GPU %zu detections, %zu matched\n", cpu.size(), gpu.size(), matched);
+  EXPECT_GE(matched, static_cast<size_t>(std::ceil(0.9 * cpu.size())));
+}
+
+class VisionModelGpuTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!gpu_test::have_gpu()) return;
+    auto cpu = VisionModel::create(config(ComputeDevice::kCpu));
+    ASSERT_TRUE(cpu.is_ok()) << cpu.status().message();
+    cpu_ = std::move(cpu).value().release();
+    frames_ = new std::vector<OwnedFrame>();
+    frames_->push_back(make_frame(1920, 1080, 0, "hd0"));
+    frames_->push_back(make_frame(1280, 720, 1, "hd1"));
+    cpu_results_ = new std::vector<FrameResult>();
+    for (const OwnedFrame& f : *frames_) {
+      auto r = cpu_->run(std::span<const Frame>(&f.frame, 1));
+      ASSERT_TRUE(r.is_ok()) << r.status().message();
+      cpu_results_->push_back((*r)[0]);
+    }
+  }
+  static void TearDownTestSuite() {
+    delete cpu_;
+    delete frames_;
+    delete cpu_results_;
+  }
+  static VisionModel* cpu_;
+  static std::vector<OwnedFrame>* frames_;
+  static std::vector<FrameResult>* cpu_results_;
+};
+VisionModel* VisionModelGpuTest::cpu_ = nullptr;
+std::vector<OwnedFrame>* VisionModelGpuTest::frames_ = nullptr;
+std::vector<FrameResult>* VisionModelGpuTest::cpu_results_ = nullptr;
+
+TEST_F(VisionModelGpuTest, Fp32EqualsCpu) {
+  FOVEA_REQUIRE_GPU();
+  auto gpu = VisionModel::create(config(ComputeDevice::kGpu));
+  ASSERT_TRUE(gpu.is_ok()) << gpu.status().message();
+  EXPECT_EQ((*gpu)->config().decoder, DecoderKind::kYolov8);
+  EXPECT_NE((*gpu)->description().find("GPU FP32"), std::string::npos) << (*gpu)->description();
+  for (size_t i = 0; i < frames_->size(); ++i) {
+    StageTimes t;
+    auto r = (*gpu)->run(std::span<const Frame>(&(*frames_)[i].frame, 1), &t);
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    EXPECT_GT((*cpu_results_)[i].detections.size(), 0u);
+    EXPECT_EQ((*r)[0].header.frame_id, (*frames_)[i].frame.header.frame_id);
+    EXPECT_EQ((*r)[0].image_width, (*frames_)[i].frame.image.width);
+    EXPECT_NEAR((*r)[0].transform.scale_x, (*cpu_results_)[i].transform.scale_x, 1e-12);
+    expect_fp32_equal((*cpu_results_)[i].detections, (*r)[0].detections);
+    EXPECT_GT(t.infer_ms, 0.0);
+    EXPECT_GT(t.encode_ms, 0.0);
+  }
+  // A batch of two equals the single runs (same rule: another batch size may pick other kernels).
+  const Frame both[] = {(*frames_)[0].frame, (*frames_)[1].frame};
+  auto batch = (*gpu)->run(both);
+  ASSERT_TRUE(batch.is_ok()) << batch.status().message();
+  for (size_t i = 0; i < 2; ++i) expect_fp32_equal((*cpu_results_)[i].detections, (*batch)[i].detections);
+}
+
+TEST_F(VisionModelGpuTest, Fp16CloseToCpu) {
+  FOVEA_REQUIRE_GPU();
+  auto gpu = VisionModel::create(config(ComputeDevice::kGpu, true, 1));
+  ASSERT_TRUE(gpu.is_ok()) << gpu.status().message();
+  EXPECT_NE((*gpu)->description().find("GPU FP16"), std::string::npos) << (*gpu)->description();
+  for (size_t i = 0; i < frames_->size(); ++i) {
+    auto r = (*gpu)->run(std::span<const Frame>(&(*frames_)[i].frame, 1));
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    expect_fp16_close((*cpu_results_)[i].detections, (*r)[0].detections);
+  }
+  // Stage times of a 1920x1080 bgr8 host frame -> detections on the host (median of 50 after 10).
+  std::vector<StageTimes> times;
+  for (int it = 0; it < 60; ++it) {
+    StageTimes t;
+    const auto start = std::chrono::steady_clock::now();
+    auto r = (*gpu)->run(std::span<const Frame>(&(*frames_)[0].frame, 1), &t);
+    const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(r.is_ok());
+    t.download_ms = wall;  // reuse the slot for the end-to-end wall time in this table
+    if (it >= 10) times.push_back(t);
+  }
+  auto median = [&](auto field) {
+    std::vector<double> v;
+    for (const auto& t : times) v.push_back(t.*field);
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::printf("FP16 1920x1080 bgr8, median ms: upload(host) %.3f  upload+encode(GPU) %.3f  infer %.3f  "
+              "decode+NMS+download %.3f  end to end (wall) %.3f\n",
+              median(&StageTimes::upload_ms), median(&StageTimes::encode_ms), median(&StageTimes::infer_ms),
+              median(&StageTimes::decode_ms), median(&StageTimes::download_ms));
+}
+
+TEST_F(VisionModelGpuTest, EngineCacheThenPlanFile) {
+  FOVEA_REQUIRE_GPU();
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "fovea_vision_model_gpu_cache";
+  fs::remove_all(dir);
+  VisionModelConfig c = config(ComputeDevice::kGpu, false, 1);
+  c.engine_cache_dir = dir.string();
+  auto built = VisionModel::create(c);
+  ASSERT_TRUE(built.is_ok()) << built.status().message();
+  EXPECT_NE((*built)->description().find("built plan"), std::string::npos) << (*built)->description();
+  auto reused = VisionModel::create(c);
+  ASSERT_TRUE(reused.is_ok()) << reused.status().message();
+  EXPECT_NE((*reused)->description().find("cached plan"), std::string::npos) << (*reused)->description();
+  std::string plan;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".plan") plan = e.path().string();
+  ASSERT_FALSE(plan.empty());
+  VisionModelConfig from_plan = config(ComputeDevice::kGpu, false, 1);
+  from_plan.model_path = plan;
+  auto loaded = VisionModel::create(from_plan);
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  auto r = (*loaded)->run(std::span<const Frame>(&(*frames_)[0].frame, 1));
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  expect_fp32_equal((*cpu_results_)[0].detections, (*r)[0].detections);
+  // The plan was built for batch 1: asking for more is refused with the range.
+  from_plan.max_batch_size = 4;
+  auto too_big = VisionModel::create(from_plan);
+  ASSERT_FALSE(too_big.is_ok());
+  EXPECT_NE(too_big.status().message().find("max_batch_size 4"), std::string::npos) << too_big.status().message();
+  fs::remove_all(dir);
+}
+
+TEST_F(VisionModelGpuTest, BadFramesNameTheirSource) {
+  FOVEA_REQUIRE_GPU();
+  auto gpu = VisionModel::create(config(ComputeDevice::kGpu, false, 1));
+  ASSERT_TRUE(gpu.is_ok()) << gpu.status().message();
+  Frame bad = (*frames_)[0].frame;
+  bad.source = "cam/right#3";
+  bad.image.size_bytes = 100;
+  auto r = (*gpu)->run(std::span<const Frame>(&bad, 1));
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("cam/right#3"), std::string::npos) << r.status().message();
+  // The model still works afterwards.
+  EXPECT_TRUE((*gpu)->run(std::span<const Frame>(&(*frames_)[1].frame, 1)).is_ok());
+}
+
+}  // namespace
+}  // namespace fovea::pipeline
