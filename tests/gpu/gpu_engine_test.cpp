@@ -109,7 +109,7 @@ TEST_P(ModelParity, MatchesCpuReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     BundledModels, ModelParity,
-    ::testing::Combine(::testing::Values("yolov8n_arch.onnx", "resnet_small.onnx", "mobilenetv3_small.onnx"),
+    ::testing::Combine(::testing::Values("demo/detector.onnx", "resnet_small.onnx", "mobilenetv3_small.onnx"),
                        ::testing::Values(Precision::kFp32, Precision::kFp16)),
     [](const auto& info) {
       std::string n = std::get<0>(info.param);
@@ -186,7 +186,7 @@ TEST(GpuEngine, BatchOutsideTheProfileIsRefused) {
 
 TEST(GpuEngine, SeveralContextsRunConcurrentlyOnOneEngine) {
   FOVEA_REQUIRE_GPU();
-  const std::string model = model_path("yolov8n_arch.onnx");
+  const std::string model = model_path("demo/detector.onnx");
   auto engine = cuda::engine_from_plan(build(model, Precision::kFp16), model).value();
   Graph g = load_onnx_model(model).value();
   constexpr int kContexts = 4;
@@ -214,7 +214,7 @@ TEST(GpuEngine, SeveralContextsRunConcurrentlyOnOneEngine) {
 // Direct runs are deterministic, and the CUDA graph replays exactly what the direct run does.
 TEST(GpuEngine, GraphReplayMatchesDirectRun) {
   FOVEA_REQUIRE_GPU();
-  const std::string model = model_path("yolov8n_arch.onnx");
+  const std::string model = model_path("demo/detector.onnx");
   auto engine = cuda::engine_from_plan(build(model, Precision::kFp16), model).value();
   Graph g = load_onnx_model(model).value();
   auto inputs = random_inputs(g, 1, 11);

@@ -49,7 +49,7 @@ OwnedFrame make_frame(int w, int h, int seed, const std::string& source) {
 
 VisionModelConfig config(ComputeDevice device, bool fp16 = false, int max_batch = 2) {
   VisionModelConfig c;
-  c.model_path = gpu_test::model_path("yolov8n_arch.onnx");
+  c.model_path = gpu_test::model_path("demo/detector.onnx");
   c.device = device;
   c.fp16 = fp16;
   c.max_batch_size = max_batch;

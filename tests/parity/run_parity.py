@@ -28,7 +28,7 @@ OCR = os.path.join(HERE, "node_modules", "@gutenye", "ocr-models", "assets")
 
 MODELS = {
     # name: (path, {input: shape}, input kind)
-    "yolov8n_arch": (os.path.join(ROOT, "models", "yolov8n_arch.onnx"), {"images": (1, 3, 640, 640)}, "uniform"),
+    "demo_detector": (os.path.join(ROOT, "models", "demo", "detector.onnx"), {"images": (1, 3, 640, 640)}, "uniform"),
     "resnet_small": (os.path.join(ROOT, "models", "resnet_small.onnx"), {"images": (1, 3, 224, 224)}, "uniform"),
     "mobilenetv3_small": (os.path.join(ROOT, "models", "mobilenetv3_small.onnx"), {"images": (1, 3, 224, 224)}, "uniform"),
     # A text detector on noise outputs probabilities near 1e-5, where ONNX Runtime's approximate

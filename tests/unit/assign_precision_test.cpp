@@ -401,21 +401,21 @@ void check_model(const std::string& file, double tolerance, PrecisionReport& rep
 
 TEST(AssignPrecisionModelTest, YoloV8nArchitecture) {
   PrecisionReport rep;
-  check_model("yolov8n_arch.onnx", 2e-2, rep);
+  check_model("demo/detector.onnx", 2e-2, rep);
   EXPECT_GT(rep.tail_nodes, 0);       // the box decoding
   EXPECT_GT(rep.sensitive_nodes, 0);  // the DFL softmax
 }
 
 // The builder's order: optimization passes first, so fused convs are the heavy ops.
 TEST(AssignPrecisionModelTest, YoloV8nAfterTheOptimizationPasses) {
-  Graph reference = load_batch1("yolov8n_arch.onnx");
-  Graph g = load_batch1("yolov8n_arch.onnx");
+  Graph reference = load_batch1("demo/detector.onnx");
+  Graph g = load_batch1("demo/detector.onnx");
   auto optimized = optimize_graph(g);
   ASSERT_TRUE(optimized.is_ok()) << optimized.status().to_string();
   PrecisionReport rep;
   auto n = assign_precision(g, Precision::kFp16, {}, &rep);
   ASSERT_TRUE(n.is_ok()) << n.status().to_string();
-  std::printf("optimized yolov8n_arch.onnx: %s\n", rep.summary().c_str());
+  std::printf("optimized demo/detector.onnx: %s\n", rep.summary().c_str());
   int fused_fp16 = 0;
   for (const auto& node : g.nodes())
     if (node->domain == "fovea" && node->op_type == "FusedConv") fused_fp16 += node->outputs[0]->dtype == DType::kFloat16;

@@ -444,7 +444,7 @@ TEST(GraphMemoryPlanTest, RandomGraphsNeverOverlapLiveValues) {
 // YOLOv8n at batch 1, as an engine builds it: concrete shapes, then (optionally) the optimization
 // passes and fp16 precision. Every node whose outputs are not build-time constants runs on the device.
 Graph load_yolo(bool optimized_fp16) {
-  auto loaded = load_onnx_model(std::string(FOVEA_SOURCE_DIR) + "/models/yolov8n_arch.onnx");
+  auto loaded = load_onnx_model(std::string(FOVEA_SOURCE_DIR) + "/models/demo/detector.onnx");
   EXPECT_TRUE(loaded.is_ok()) << loaded.status().to_string();
   if (!loaded.is_ok()) return Graph();
   Graph g = std::move(loaded).value();
@@ -490,9 +490,9 @@ GraphMemoryPlan plan_and_check(const Graph& g, const char* what) {
 
 TEST(GraphMemoryPlanTest, YoloV8nArchitectureModel) {
   Graph fp32 = load_yolo(false);
-  const GraphMemoryPlan a = plan_and_check(fp32, "yolov8n_arch batch 1 fp32");
+  const GraphMemoryPlan a = plan_and_check(fp32, "demo detector batch 1 fp32");
   Graph fp16 = load_yolo(true);
-  const GraphMemoryPlan b = plan_and_check(fp16, "yolov8n_arch batch 1 optimized fp16");
+  const GraphMemoryPlan b = plan_and_check(fp16, "demo detector batch 1 optimized fp16");
   EXPECT_LT(b.arena_bytes, a.arena_bytes * 3 / 4);  // half-size activations (fp32 tail and casts aside)
 }
 

@@ -26,7 +26,7 @@ Graph reimport(const Graph& g) {
 }
 
 TEST(OnnxExporterTest, BundledModelsRoundTripWithSameGraph) {
-  for (const char* name : {"resnet_small.onnx", "mobilenetv3_small.onnx", "yolov8n_arch.onnx"}) {
+  for (const char* name : {"resnet_small.onnx", "mobilenetv3_small.onnx", "demo/detector.onnx"}) {
     auto g = load_onnx_model(model_path(name));
     ASSERT_TRUE(g.is_ok()) << name << ": " << g.status().to_string();
     Graph back = reimport(*g);

@@ -51,7 +51,7 @@ PassReport optimize_and_compare(const char* model, Graph& g) {
 // head's 6 output convs and the DFL conv) stay plain Convs.
 TEST(PassesModelsTest, YoloV8nConvsBecomeFusedConvWithSilu) {
   Graph g;
-  const PassReport report = optimize_and_compare("yolov8n_arch.onnx", g);
+  const PassReport report = optimize_and_compare("demo/detector.onnx", g);
   std::printf("%s", report.to_string().c_str());
   EXPECT_EQ(count_ops(g, "BatchNormalization"), 0);
   EXPECT_EQ(count_ops(g, "FusedConv"), 57);
@@ -66,7 +66,7 @@ TEST(PassesModelsTest, YoloV8nConvsBecomeFusedConvWithSilu) {
 
 // With the batch fixed, the head's Shape -> Gather -> ... arithmetic folds away entirely.
 TEST(PassesModelsTest, YoloV8nStaticBatchFoldsShapeArithmetic) {
-  auto loaded = load_onnx_model(model_path("yolov8n_arch.onnx"));
+  auto loaded = load_onnx_model(model_path("demo/detector.onnx"));
   ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
   Graph g = std::move(loaded).value();
   ASSERT_EQ(g.inputs.size(), 1u);

@@ -270,7 +270,7 @@ NhwcReport convert_model_and_compare(const char* name, Graph& g) {
 // classes of each scale go to the Reshape/Concat decoding, which stays NCHW).
 TEST(NhwcLayoutModelsTest, YoloV8n) {
   Graph g;
-  const NhwcReport rep = convert_model_and_compare("yolov8n_arch.onnx", g);
+  const NhwcReport rep = convert_model_and_compare("demo/detector.onnx", g);
   EXPECT_EQ(rep.convs, 64);
   EXPECT_EQ(count_nhwc_convs(g), 64);
   EXPECT_EQ(count_ops(g, "Conv"), 0);
@@ -297,7 +297,7 @@ TEST(NhwcLayoutModelsTest, MobileNetV3Small) {
 // Transposes sit on the float16 side of the boundary Casts, and (ResNet) the CPU results match the
 // float16 NCHW graph's.
 TEST(NhwcLayoutModelsTest, Fp16AfterAssignPrecision) {
-  for (const char* name : {"yolov8n_arch.onnx", "resnet_small.onnx", "mobilenetv3_small.onnx"}) {
+  for (const char* name : {"demo/detector.onnx", "resnet_small.onnx", "mobilenetv3_small.onnx"}) {
     SCOPED_TRACE(name);
     Graph g = load_model(name);
     ASSERT_TRUE(optimize_graph(g).is_ok());

@@ -13,7 +13,7 @@
 namespace fovea::pipeline {
 namespace {
 
-const std::string kModel = std::string(FOVEA_SOURCE_DIR) + "/models/yolov8n_arch.onnx";
+const std::string kModel = std::string(FOVEA_SOURCE_DIR) + "/models/demo/detector.onnx";
 
 // A bgr8 frame with a few bright blocks on a textured background (something for random weights
 // to respond to); step padded by 9 bytes.
@@ -85,7 +85,7 @@ TEST_F(CpuVisionModelTest, ResolvesInputAndDecoder) {
   EXPECT_EQ(c.encoder.network_image_height, 640);
   EXPECT_EQ(c.input_tensor_name, "images");
   EXPECT_EQ(c.decoder, DecoderKind::kYolov8);
-  EXPECT_NE(model_->description().find("YOLOv8 detector 640x640, 80 classes, CPU"), std::string::npos)
+  EXPECT_NE(model_->description().find("YOLOv8 detector 640x640, 8 classes, CPU"), std::string::npos)
       << model_->description();
 }
 

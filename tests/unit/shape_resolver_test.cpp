@@ -12,7 +12,7 @@ namespace {
 std::string model(const std::string& name) { return std::string(FOVEA_SOURCE_DIR) + "/models/" + name; }
 
 TEST(ShapeResolver, YoloShapeArithmeticRunsOnTheHostAndConvsOnTheDevice) {
-  Graph g = load_onnx_model(model("yolov8n_arch.onnx")).value();
+  Graph g = load_onnx_model(model("demo/detector.onnx")).value();
   ShapeResolver r(g);
   ASSERT_TRUE(r.set_inputs({{"images", {2, 3, 640, 640}}}).is_ok());
   auto order = g.topological_order().value();
@@ -29,11 +29,11 @@ TEST(ShapeResolver, YoloShapeArithmeticRunsOnTheHostAndConvsOnTheDevice) {
   }
   EXPECT_GT(host, 0);     // Shape/Gather/Concat chains of the symbolic batch
   EXPECT_GT(device, 60);  // every conv and the tensors between them
-  EXPECT_EQ(*r.dims(g.outputs[0]), (Dims{2, 84, 8400}));
+  EXPECT_EQ(*r.dims(g.outputs[0]), (Dims{2, 12, 8400}));
 }
 
 TEST(ShapeResolver, RejectsInputsThatContradictTheModel) {
-  Graph g = load_onnx_model(model("yolov8n_arch.onnx")).value();
+  Graph g = load_onnx_model(model("demo/detector.onnx")).value();
   ShapeResolver r(g);
   EXPECT_FALSE(r.set_inputs({{"images", {1, 4, 640, 640}}}).is_ok());  // 3 channels fixed
   EXPECT_FALSE(r.set_inputs({{"images", {1, 3, 640}}}).is_ok());       // rank
@@ -49,7 +49,7 @@ TEST(ShapeInputSlots, NameTheInputsReadOnTheHost) {
 }
 
 TEST(EngineProfile, BatchRangeAppliesToTheSymbolicFirstDim) {
-  Graph g = load_onnx_model(model("yolov8n_arch.onnx")).value();
+  Graph g = load_onnx_model(model("demo/detector.onnx")).value();
   BuildConfig c;
   c.batch_min = 1, c.batch_opt = 8, c.batch_max = 32;
   auto p = resolve_input_profile(g, c);
@@ -62,7 +62,7 @@ TEST(EngineProfile, BatchRangeAppliesToTheSymbolicFirstDim) {
 }
 
 TEST(EngineProfile, RangesMustAgreeWithTheModel) {
-  Graph g = load_onnx_model(model("yolov8n_arch.onnx")).value();
+  Graph g = load_onnx_model(model("demo/detector.onnx")).value();
   BuildConfig c;
   c.input_shapes["images"] = ShapeRange{{1, 3, 320, 320}, {1, 3, 640, 640}, {1, 3, 640, 640}};
   EXPECT_FALSE(resolve_input_profile(g, c).is_ok());  // H and W are fixed to 640 in this model
