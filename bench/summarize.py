@@ -293,7 +293,30 @@ def summarize(dirs):
     return {"gpu": gpu_name(files, peers), "work_dirs": dirs, "models": models,
             "steps": files.steps, "failed_steps": failed_steps, "tests": test_results(files),
             "validate": validate_results(files, pairs), "builds": build_results(files, pairs),
-            "bench": bench, "peers": peers}
+            "bench": bench, "peers": peers, "vision": vision_results(files)}
+
+
+def vision_results(files):
+    """The demo detector on the GPU: eval (mAP) per precision and the frame path end to end."""
+    evals = []
+    for p in ("fp32", "fp16"):
+        data, why = files.load_json(f"eval_demo_gpu_{p}.json")
+        if data is None:
+            if why != "missing":
+                evals.append({"precision": p, "note": why})
+            continue
+        evals.append({"precision": p, "model": data.get("model"), "images": data.get("images_evaluated"),
+                      "map50": data.get("map50"), "map50_95": data.get("map50_95"),
+                      "images_per_s": (data.get("timing") or {}).get("images_per_s")})
+    frame = {}
+    fovea, _ = files.load_json("frame_bench_fovea.json")
+    if fovea:
+        frame["fovea"] = {k: fovea.get(k) for k in ("upload", "encode", "infer", "decode_nms", "download",
+                                                   "end_to_end", "detections", "frame", "description")}
+    torch_peer, _ = files.load_json("frame_bench_torch.json")
+    if torch_peer:
+        frame["torch"] = torch_peer.get("rows", [])
+    return {"eval": evals, "frame": frame}
 
 
 # ---------------------------------------------------------------- Markdown
@@ -395,12 +418,38 @@ def render_bench(summary):
     return lines
 
 
+def render_vision(summary):
+    vision = summary.get("vision") or {}
+    lines = []
+    if vision.get("eval"):
+        rows = [[e["precision"], cell(e.get("images")), cell(e.get("map50"), ".4f"), cell(e.get("map50_95"), ".4f"),
+                 cell(e.get("images_per_s"), ".1f"), e.get("note", "")] for e in vision["eval"]]
+        lines += ["## Demo detector on the held-out set (fovea eval --device gpu)", ""] + table(
+            ["precision", "images", "mAP@0.5", "mAP@0.5:0.95", "images/s", "note"], rows) + [""]
+    frame = vision.get("frame") or {}
+    if frame:
+        lines += ["## Frame path end to end (1920x1080 bgr8 in host memory -> detections on the host)", ""]
+        rows = []
+        f = frame.get("fovea")
+        if f:
+            for stage in ("upload", "encode", "infer", "decode_nms", "download", "end_to_end"):
+                st = f.get(stage) or {}
+                rows.append(["fovea fp16", stage, cell(st.get("median_ms"), ".4f"), cell(st.get("p99_ms"), ".4f")])
+        for r in frame.get("torch", []):
+            for stage in ("upload", "encode+infer", "decode+download", "end_to_end"):
+                st = r.get(stage) or {}
+                rows.append([f"torch {r.get('peer')}", stage, cell(st.get("median_ms"), ".4f"),
+                             cell(st.get("p99_ms"), ".4f")])
+        lines += table(["runner", "stage", "median ms", "p99 ms"], rows)
+    return lines
+
+
 def render_markdown(summary):
     failed = summary["failed_steps"]
     lines = ["# fovea GPU run", "", f"GPU: {summary['gpu']}", "",
              f"Steps: {sum(1 for i in summary['steps'].values() if i['exit'] == '0')} ok, {len(failed)} failed"
              + (f" ({', '.join(failed)})" if failed else "") + ".", ""]
-    for section in (render_tests, render_validate, render_builds, render_bench):
+    for section in (render_tests, render_validate, render_builds, render_bench, render_vision):
         lines += section(summary) + [""]
     return "\n".join(lines)
 

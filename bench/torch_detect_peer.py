@@ -2,8 +2,8 @@
 memory -> detections on the host, on the GPU, with the same model and the same frame.
 
 Run on the GPU machine:
-    python3 bench/torch_detect_peer.py --onnx detector.onnx --image frame.ppm|.png|.jpg --json peer.json
-        [--nc 8] [--size 640] [--iterations 300] [--warmup 30] [--peers eager compile]
+    python3 bench/torch_detect_peer.py --onnx detector.onnx --image picture.jpg --json peer.json
+        [--frame 1920x1080] [--nc 8] [--size 640] [--iterations 300] [--warmup 30] [--peers eager compile]
 
 The model is the project's YOLOv8n architecture (models/export/parity_models.py). Its weights are
 read from the ONNX file itself: BatchNorm is folded into the convolutions as the exporter does,
@@ -45,10 +45,14 @@ def stats(samples):
     return {"median_ms": percentile(s, 50), "p99_ms": percentile(s, 99), "max_ms": s[-1]}
 
 
-def read_image_bgr(path):
+def read_image_bgr(path, width, height):
+    """The picture as a BGR frame of width x height, scaled by nearest neighbour exactly as
+    `fovea bench --frame` scales it (source pixel floor(x * src_w / width))."""
     from PIL import Image
     rgb = np.asarray(Image.open(path).convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    ys = (np.arange(height, dtype=np.int64) * rgb.shape[0]) // height
+    xs = (np.arange(width, dtype=np.int64) * rgb.shape[1]) // width
+    return np.ascontiguousarray(rgb[ys][:, xs, ::-1])
 
 
 @torch.no_grad()
@@ -181,6 +185,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--onnx", required=True)
     ap.add_argument("--image", required=True)
+    ap.add_argument("--frame", default="1920x1080", help="frame size WxH the picture is scaled to")
     ap.add_argument("--json", required=True)
     ap.add_argument("--nc", type=int, default=8)
     ap.add_argument("--size", type=int, default=640)
@@ -203,7 +208,8 @@ def main():
     points, strides = points.to(device, torch.float16), strides.to(device, torch.float16)
     detect.anchors = lambda feats: (points, strides)
     model = model.to(device=device, dtype=torch.float16, memory_format=torch.channels_last)
-    frame = read_image_bgr(args.image)
+    fw, fh = (int(v) for v in args.frame.split("x"))
+    frame = read_image_bgr(args.image, fw, fh)
     rows = []
     for peer in args.peers:
         try:

@@ -50,7 +50,8 @@ elif command == "devices":
     sys.exit(0)
 else:
     sys.exit("unknown command " + command)
-json.dump(data, open(opt("--json"), "w"))
+if "--json" in args:  # profile runs (--dumpProfile) print instead
+    json.dump(data, open(opt("--json"), "w"))
 '''
 
 
@@ -101,7 +102,7 @@ class GpuAllTest(unittest.TestCase):
         bin_dir = os.path.dirname(sys.executable)
         env = dict(os.environ, OUT=out, GPU_ALL_WORK=work, GPU_ALL_FOVEA=self.fake, FAKE_FOVEA_LOG=self.calls,
                    GPU_ALL_SKIP_BUILD="1", GPU_ALL_SKIP_TESTS="1", GPU_ALL_SKIP_EXPORT="1", GPU_ALL_SKIP_PEERS="1",
-                   GPU_ALL_MODELS="resnet50 yolov8n", GPU_ALL_ITERATIONS="7",
+                   GPU_ALL_SKIP_VISION="1", GPU_ALL_MODELS="resnet50 yolov8n", GPU_ALL_ITERATIONS="7",
                    PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))  # summarize.py runs with python3
         for model in ("resnet50", "yolov8n"):  # as if exported earlier (else gpu-all exports them first)
             for ext in (".onnx", ".pt"):
@@ -121,7 +122,9 @@ class GpuAllTest(unittest.TestCase):
             tuned32 = ".opt32." in c[c.index("-o") + 1]
             self.assertEqual(c[c.index("--batch") + 1], "1:32:32" if tuned32 else "1:1:32")
             self.assertEqual("--fp16" in c, ".fp16." in c[c.index("-o") + 1])
-        benches = [c for c in calls if c[0] == "bench"]
+        benches = [c for c in calls if c[0] == "bench" and "--dumpProfile" not in c]
+        profiles = [c for c in calls if c[0] == "bench" and "--dumpProfile" in c]
+        self.assertEqual(len(profiles), 4)  # fp16 only: 2 models x 2 batches
         self.assertEqual(sorted(c[c.index("--batch") + 1] for c in benches), ["1"] * 4 + ["32"] * 4)
         for c in benches:
             self.assertIn("--useCudaGraph", c)
