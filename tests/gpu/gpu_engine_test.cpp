@@ -1,6 +1,7 @@
 // The GPU engine end to end on the bundled models: FP32 and FP16 parity with the CPU reference,
 // plan round trips, refusals (mismatched or corrupted plans, batch outside the profile), CUDA
 // graph replay and several contexts on one engine.
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -114,6 +115,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) {
       std::string n = std::get<0>(info.param);
       n = n.substr(0, n.find('.'));
+      for (char& c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';  // gtest names: letters, digits, _
       return n + "_" + precision_name(std::get<1>(info.param));
     });
 
