@@ -152,6 +152,117 @@ else
   echo "skip: /usr/bin/python3 with onnx and numpy not available"
 fi
 
+# --- fovea eval: a constant-output 2-class detector on a 3-image dataset with a known mAP ---
+# The model ignores its 32x32 input and always predicts class 0 at [8,8,16,16] (score .9) and
+# class 1 at [4,20,8,8] (score .8). Image 1 holds the class-0 object, image 2 the class-1 one,
+# image 3 nothing. Class 0: TP, FP, FP at equal scores (image id order) -> AP 1; class 1: FP, TP,
+# FP -> precision envelope .5 -> AP .5; the boxes are exact, so mAP = .75 at every IoU threshold.
+if "$PY" -c "import onnx, numpy" 2>/dev/null; then
+  E="$WORK/eval"; mkdir -p "$E/ds/images"
+  "$PY" - "$E" <<'PYEOF'
+import sys, numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+out = sys.argv[1]
+c = np.zeros((1, 6, 8), np.float32)
+c[0, :, 0] = [16, 16, 16, 16, 0.9, 0.0]   # cx, cy, w, h, class 0, class 1
+c[0, :, 1] = [8, 24, 8, 8, 0.0, 0.8]
+nodes = [helper.make_node("ReduceMean", ["images"], ["m"], axes=[1, 2, 3], keepdims=1),
+         helper.make_node("Reshape", ["m", "shape"], ["r"]),  # [batch, 1, 1]
+         helper.make_node("Mul", ["r", "zero"], ["z"]), helper.make_node("Add", ["z", "c"], ["output0"])]
+g = helper.make_graph(nodes, "const_detector",
+                      [helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 32, 32])],
+                      [helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["batch", 6, 8])],
+                      [numpy_helper.from_array(np.array(0, np.float32), "zero"), numpy_helper.from_array(c, "c"),
+                       numpy_helper.from_array(np.array([-1, 1, 1], np.int64), "shape")])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out + "/det.onnx")
+PYEOF
+  for i in 1 2 3; do { printf 'P6\n32 32\n255\n'; head -c 3072 /dev/zero; } >"$E/ds/images/$i.ppm"; done
+  printf 'a\nb\n' >"$E/labels.txt"
+  cat >"$E/ds/annotations.json" <<'JSONEOF'
+{"images": [{"id": 1, "file_name": "1.ppm", "width": 32, "height": 32}, {"id": 2, "file_name": "2.ppm", "width": 32, "height": 32},
+            {"id": 3, "file_name": "3.ppm", "width": 32, "height": 32}],
+ "categories": [{"id": 5, "name": "a"}, {"id": 9, "name": "b"}],
+ "annotations": [{"id": 1, "image_id": 1, "category_id": 5, "bbox": [8, 8, 16, 16], "area": 256, "iscrowd": 0},
+                 {"id": 2, "image_id": 2, "category_id": 9, "bbox": [4, 20, 8, 8], "area": 64, "iscrowd": 0}]}
+JSONEOF
+  expect_ok "eval on a 3-image dataset" "$FOVEA" eval --model "$E/det.onnx" --dataset "$E/ds" --labels "$E/labels.txt" \
+    --batch 2 --json "$E/r.json" --cocoResults "$E/coco.json"
+  expect_in "eval prints mAP@0.5" "mAP@0.5  *0.750" "$WORK/out"
+  expect_in "eval prints mAP@0.5:0.95" "mAP@0.5:0.95  *0.750" "$WORK/out"
+  expect_in "eval prints images/s" "images/s" "$WORK/out"
+  expect_ok "eval JSON numbers" "$PY" -c "
+import json; r = json.load(open('$E/r.json')); c = {x['name']: x for x in r['classes']}
+assert abs(r['map50'] - 0.75) < 1e-9 and abs(r['map50_95'] - 0.75) < 1e-9, r
+assert abs(c['a']['ap50_95'] - 1) < 1e-9 and abs(c['b']['ap50_95'] - 0.5) < 1e-9 and c['b']['category_id'] == 9, c
+assert r['images_evaluated'] == 3 and r['timing']['images_per_s'] > 0
+d = json.load(open('$E/coco.json')); assert len(d) == 6 and {x['category_id'] for x in d} == {5, 9}, d"
+  printf '{"images": [{"id": 1, "file_name": "1.ppm", "width": 32}], "categories": [{"id": 0, "name": "a"}], "annotations": []}' \
+    >"$E/bad.json"
+  expect_error "eval names a bad annotation field" "images\[0\]: missing field \"height\"" \
+    "$FOVEA" eval --model "$E/det.onnx" --dataset "$E/ds" --annotations "$E/bad.json"
+  rm "$E/ds/images/3.ppm"
+  "$FOVEA" eval --model "$E/det.onnx" --dataset "$E/ds" >"$WORK/out" 2>"$WORK/err"
+  [ $? -eq 2 ] && pass "eval exits 2 when an image fails" || fail "eval with a missing image: expected exit 2"
+  expect_in "eval names the missing image" "3.ppm" "$WORK/err"
+else
+  echo "skip: fovea eval checks need /usr/bin/python3 with onnx and numpy"
+fi
+
+# --- fovea detect: a folder of 2 images + 1 corrupt file on the YOLOv8n-architecture model (CPU) ---
+YOLO_MODEL=$(dirname "$0")/../../models/demo/detector.onnx
+if [ -f "$YOLO_MODEL" ]; then
+  D=$WORK/detect
+  mkdir -p "$D/in"
+  { printf 'P6\n96 64\n255\n'; head -c $((96 * 64 * 3)) /dev/urandom; } >"$D/in/a.ppm"
+  { printf 'P6\n50 80\n255\n'; head -c $((50 * 80 * 3)) /dev/urandom; } >"$D/in/b.ppm"
+  printf 'this is not a jpeg' >"$D/in/c_corrupt.jpg"
+  printf 'ignored' >"$D/in/notes.txt"
+  OMP_NUM_THREADS=2 "$FOVEA" detect --model "$YOLO_MODEL" --conf 0.3 "$D/in" --out "$D/out" >"$WORK/out" 2>"$WORK/err"
+  rc=$?
+  [ $rc -eq 2 ] && pass "detect exits 2 when an input fails" || fail "detect with a corrupt file: exit $rc, expected 2: $(cat "$WORK/err")"
+  expect_in "detect names the corrupt file" "c_corrupt.jpg.*not a supported image" "$WORK/err"
+  [ -s "$D/out/a.json" ] && [ -s "$D/out/b.json" ] && pass "detect wrote one JSON per image" || fail "detect JSONs missing: $(ls "$D/out")"
+  [ ! -e "$D/out/c_corrupt.json" ] && pass "no JSON for the corrupt file" || fail "a JSON for the corrupt file"
+  [ -s "$D/out/a.png" ] && [ -s "$D/out/b.png" ] && pass "detect wrote annotated images" || fail "annotated images missing: $(ls "$D/out")"
+  [ -s "$D/out/coco_results.json" ] && pass "detect wrote coco_results.json" || fail "no coco_results.json"
+  expect_in "detect prints the stage timing" "infer .*[0-9]" "$WORK/out"
+  expect_in "detect counts the failure" "2 images, 0 video frames, .* 1 failed" "$WORK/out"
+  if [ -x "$PY" ]; then
+    expect_ok "detect JSONs parse" "$PY" -c "
+import json
+a = json.load(open('$D/out/a.json')); c = json.load(open('$D/out/coco_results.json'))
+assert a['width'] == 96 and a['height'] == 64 and a['source'].endswith('a.ppm'), a
+for d in a['detections']:
+    x1, y1, x2, y2 = d['box']; assert 0 <= x1 < x2 <= 96 and 0 <= y1 < y2 <= 64 and d['score'] > 0.3, d
+assert all(set(r) == {'image_id', 'category_id', 'bbox', 'score'} for r in c)
+assert {r['image_id'] for r in c} <= {1, 2}
+assert len(c) == len(a['detections']) + len(json.load(open('$D/out/b.json'))['detections'])"
+  fi
+  OMP_NUM_THREADS=2 expect_ok "detect one file, --noImages --json --batch 2" "$FOVEA" detect --model "$YOLO_MODEL" \
+    --conf 0.3 --batch 2 --noImages --json "$D/in/a.ppm" "$D/in/b.ppm" --out "$D/out2"
+  [ ! -e "$D/out2/a.png" ] && [ -s "$D/out2/a.json" ] && pass "--noImages writes JSON only" || fail "--noImages: $(ls "$D/out2")"
+  cp "$WORK/out" "$D/summary.json"
+  if [ -x "$PY" ]; then
+    expect_ok "--json summary parses" "$PY" -c "
+import json; s = json.load(open('$D/summary.json')); assert s['images'] == 2 and s['failed'] == [] and s['timing_ms']['infer']['count'] == 1, s"
+    expect_ok "batch of 2 equals singles" "$PY" -c "
+import json
+for n in ('a', 'b'):
+    x = json.load(open('$D/out/%s.json' % n))['detections']; y = json.load(open('$D/out2/%s.json' % n))['detections']
+    assert len(x) == len(y) and all(abs(p - q) < 0.02 for u, v in zip(x, y) for p, q in zip(u['box'], v['box'])), n"
+  fi
+  "$FOVEA" detect --model "$YOLO_MODEL" "$D/in/a.ppm" "$D/missing.png" --noImages --out "$D/out3" >"$WORK/out" 2>"$WORK/err"
+  [ $? -eq 2 ] && pass "detect exits 2 for a missing input" || fail "detect with a missing input: expected exit 2"
+  expect_in "detect names the missing input" "missing.png: no such file" "$WORK/err"
+  [ -s "$D/out3/a.json" ] && pass "the run goes on after a missing input" || fail "no a.json after a missing input"
+  expect_error "detect with a bad model" "not_a_model.onnx" "$FOVEA" detect --model "$D/not_a_model.onnx" "$D/in" --out "$D/o4"
+  expect_error "detect --networkSize checked" "networkSize" "$FOVEA" detect --model "$YOLO_MODEL" --networkSize 64 "$D/in" --out "$D/o5"
+  printf 'not a plan' >"$D/model.plan"
+  expect_error "detect of a .plan on the CPU" "only on the GPU" "$FOVEA" detect --model "$D/model.plan" "$D/in" --out "$D/o6"
+else
+  echo "skip: fovea detect checks need models/demo/detector.onnx"
+fi
+
 if [ $failures -ne 0 ]; then
   echo "$failures check(s) failed"
   exit 1

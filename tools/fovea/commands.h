@@ -12,6 +12,14 @@ void add_devices_command(CLI::App& app, int& exit_code);
 void add_build_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
+void add_detect_command(CLI::App& app, int& exit_code);
+void add_eval_command(CLI::App& app, int& exit_code);
+
+#ifdef FOVEA_HAVE_ROS2
+void add_camera_command(CLI::App& app, int& exit_code);
+void add_echo_command(CLI::App& app, int& exit_code);
+#endif
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed command.
 int report_error(const std::string& message);

@@ -33,6 +33,13 @@ int main(int argc, char** argv) {
   fovea::cli::add_build_command(app, exit_code);
   fovea::cli::add_bench_command(app, exit_code);
   fovea::cli::add_validate_command(app, exit_code);
+  fovea::cli::add_run_command(app, exit_code);
+  fovea::cli::add_detect_command(app, exit_code);
+  fovea::cli::add_eval_command(app, exit_code);
+#ifdef FOVEA_HAVE_ROS2
+  fovea::cli::add_camera_command(app, exit_code);
+  fovea::cli::add_echo_command(app, exit_code);
+#endif
   // Global options are parsed before any subcommand callback runs.
   app.parse_complete_callback([&] { fovea::log::set_level_from_string(log_level); });
 

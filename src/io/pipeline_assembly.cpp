@@ -1,0 +1,150 @@
+#include "io/pipeline_assembly.h"
+
+#include <map>
+
+#include "io/file_sources.h"
+#include "io/result_sinks.h"
+#include "io/synthetic_camera_source.h"
+
+namespace fovea::io {
+namespace {
+
+using pipeline::PipelineConfig;
+using pipeline::SinkKind;
+using pipeline::SourceKind;
+
+vision::PixelEncoding encoding_of(const std::string& name) {
+  return name == "bgr8" ? vision::PixelEncoding::kBgr8 : vision::PixelEncoding::kRgb8;
+}
+
+Result<std::unique_ptr<pipeline::FrameSink>> make_sink(const pipeline::SinkConfig& k) {
+  switch (k.kind) {
+    case SinkKind::kJsonLines: {
+      FOVEA_ASSIGN_OR_RETURN(auto s, JsonLinesSink::create(k.name, k.path));
+      return std::unique_ptr<pipeline::FrameSink>(std::move(s));
+    }
+    case SinkKind::kAnnotatedImages: {
+      FOVEA_ASSIGN_OR_RETURN(auto s, AnnotatedImageSink::create(k.name, k.path, k.image_format));
+      return std::unique_ptr<pipeline::FrameSink>(std::move(s));
+    }
+    case SinkKind::kAnnotatedVideo: {
+      FOVEA_ASSIGN_OR_RETURN(auto s, AnnotatedVideoSink::create(k.name, k.path, k.video_fps));
+      return std::unique_ptr<pipeline::FrameSink>(std::move(s));
+    }
+    case SinkKind::kNull: return std::unique_ptr<pipeline::FrameSink>(std::make_unique<NullSink>(k.name));
+  }
+  return internal_error("unknown sink kind");
+}
+
+}  // namespace
+
+Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeline::PipelineOptions options,
+                                            const VisionModelFactory& factory) {
+  AssembledPipeline out;
+  std::vector<pipeline::PipelineSourceSpec> sources;
+  std::map<std::string, std::vector<size_t>> source_index;  // config or stream name -> pipeline sources
+  for (size_t i = 0; i < config.sources.size(); ++i) {
+    const pipeline::SourceConfig& sc = config.sources[i];
+    const std::string key = fmt::format("sources[{}]", i);
+    const pipeline::QueueConfig& q = sc.queue ? *sc.queue : config.queues;
+    std::vector<std::unique_ptr<pipeline::FrameSource>> made;
+    if (sc.kind == SourceKind::kSynthetic) {
+      const std::vector<std::string> names = pipeline::expanded_source_names(sc);
+      for (size_t s = 0; s < names.size(); ++s) {
+        SyntheticCameraOptions o;
+        o.name = names[s];
+        o.frame_id = sc.frame_id.empty() ? names[s] : sc.frame_id;
+        o.width = sc.width;
+        o.height = sc.height;
+        o.fps = sc.fps;
+        o.encoding = encoding_of(sc.encoding);
+        o.max_frames = sc.frames;
+        o.stream_index = static_cast<int>(s);
+        Result<std::unique_ptr<SyntheticCameraSource>> cam = SyntheticCameraSource::create(o);
+        if (!cam.is_ok()) return cam.status().with_context(key);
+        made.push_back(std::move(cam).value());
+      }
+    } else {
+      FileSourceOptions o;
+      o.name = sc.name;
+      o.path = sc.path;
+      o.frame_id = sc.frame_id;
+      o.fps = sc.fps;
+      o.loop = sc.loop;
+      o.encoding = encoding_of(sc.encoding);
+      if (sc.kind == SourceKind::kImageFolder) {
+        Result<std::unique_ptr<ImageFolderSource>> src = ImageFolderSource::create(o);
+        if (!src.is_ok()) return src.status().with_context(key);
+        made.push_back(std::move(src).value());
+      } else {
+        Result<std::unique_ptr<VideoFileSource>> src = VideoFileSource::create(o);
+        if (!src.is_ok()) return src.status().with_context(key);
+        made.push_back(std::move(src).value());
+      }
+    }
+    for (auto& src : made) {
+      const int64_t count = src->frame_count();
+      if (count < 0) out.has_endless_source = true;
+      else out.finite_frames += count;
+      pipeline::LaneOptions lane;
+      lane.depth = static_cast<size_t>(q.depth);
+      lane.policy = q.policy ? *q.policy : (src->live() ? pipeline::QueuePolicy::kKeepLatest : pipeline::QueuePolicy::kBlock);
+      source_index[sc.name].push_back(sources.size());
+      if (src->name() != sc.name) source_index[src->name()].push_back(sources.size());
+      sources.push_back({std::move(src), lane});
+    }
+  }
+
+  std::vector<pipeline::PipelineModelSpec> models;
+  std::map<std::string, size_t> model_index;
+  for (size_t i = 0; i < config.models.size(); ++i) {
+    const pipeline::ModelConfig& mc = config.models[i];
+    const std::string key = fmt::format("models[{}]", i);
+    pipeline::PipelineModelSpec spec;
+    spec.name = mc.name;
+    for (int k = 0; k < mc.instances; ++k) {
+      Result<std::unique_ptr<pipeline::VisionModel>> vm = factory(mc.vision);
+      if (!vm.is_ok()) return vm.status().with_context(fmt::format("{} ('{}')", key, mc.name));
+      spec.instances.push_back(std::move(vm).value());
+    }
+    out.model_descriptions.push_back(mc.name + ": " + spec.instances.front()->description());
+    for (const std::string& name : mc.sources) {
+      auto it = source_index.find(name);
+      if (it == source_index.end()) return not_found("{}.sources: no source or stream named '{}'", key, name);
+      for (size_t s : it->second)
+        if (std::find(spec.sources.begin(), spec.sources.end(), s) == spec.sources.end()) spec.sources.push_back(s);
+    }
+    spec.batching.max_batch_size = mc.vision.max_batch_size;
+    spec.batching.max_queue_delay = std::chrono::microseconds(config.max_queue_delay_us);
+    spec.batching.preferred_batch_sizes = mc.preferred_batch_sizes;
+    model_index[mc.name] = models.size();
+    models.push_back(std::move(spec));
+  }
+
+  std::vector<pipeline::PipelineSinkSpec> sinks;
+  for (size_t i = 0; i < config.sinks.size(); ++i) {
+    const pipeline::SinkConfig& kc = config.sinks[i];
+    const std::string key = fmt::format("sinks[{}]", i);
+    Result<std::unique_ptr<pipeline::FrameSink>> sink = make_sink(kc);
+    if (!sink.is_ok()) return sink.status().with_context(key);
+    pipeline::PipelineSinkSpec spec;
+    spec.sink = std::move(sink).value();
+    spec.queue_depth = static_cast<size_t>(kc.queue_depth);
+    for (const std::string& name : kc.models) {
+      auto it = model_index.find(name);
+      if (it == model_index.end()) return not_found("{}.models: no model named '{}'", key, name);
+      spec.models.push_back(it->second);
+    }
+    sinks.push_back(std::move(spec));
+  }
+
+  options.deadline_ms = config.deadline_ms;
+  options.drop_late_frames = config.drop_late_frames;
+  options.deadline_miss_warn_ratio = config.deadline_miss_warn_ratio;
+  options.console_interval = std::chrono::milliseconds(static_cast<int64_t>(config.console_interval_s * 1000));
+  FOVEA_ASSIGN_OR_RETURN(out.pipeline,
+                         pipeline::Pipeline::create(std::move(sources), std::move(models), std::move(sinks), options));
+  return out;
+}
+
+}  // namespace fovea::io

@@ -1,0 +1,96 @@
+// The pipeline's YAML configuration (`fovea run pipeline.yaml`): sources, models (Isaac ROS
+// parameter names), batching, queues, sinks, deadline, metrics. Parsing rejects unknown keys and
+// wrong types; check_pipeline_config then checks what needs the file system and the models
+// (files exist, the network size matches the model input, the batch size is possible) — all
+// before anything starts, every error naming its key path, e.g. `models[0].network_image_width`.
+// Relative paths are resolved against the config file's folder. docs/pipeline.md has the schema.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "pipeline/bounded_queue.h"
+#include "pipeline/vision_model.h"
+
+namespace fovea::pipeline {
+
+enum class SourceKind { kSynthetic, kImageFolder, kVideoFile };
+enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull };
+
+struct QueueConfig {
+  int depth = 4;
+  std::optional<QueuePolicy> policy;  // unset: keep_latest for live sources, block for files
+};
+
+struct SourceConfig {
+  std::string name;
+  SourceKind kind = SourceKind::kSynthetic;
+  std::string path;          // image_folder: folder; video_file: file
+  int streams = 1;           // synthetic: N cameras named <name>_0 .. <name>_{N-1} (just <name> if 1)
+  double fps = 30;           // synthetic: frame rate; files: 0 = as fast as the pipeline takes them
+  int width = 1920;          // synthetic
+  int height = 1080;
+  std::string encoding = "rgb8";  // synthetic: rgb8 | bgr8; files decode to rgb8 or bgr8 too
+  int64_t frames = 0;        // synthetic: stop after this many frames per stream (0: until stopped)
+  bool loop = false;         // files: start over at the end
+  std::string frame_id;      // header.frame_id (default: the stream name)
+  std::optional<QueueConfig> queue;  // overrides `queues` for this source
+};
+
+struct ModelConfig {
+  std::string name;
+  VisionModelConfig vision;  // model_file_path or engine_file_path, encoder, decoder parameters
+  std::string model_file_path;
+  std::string engine_file_path;
+  int instances = 1;                 // model instances, each its own worker (Triton instance_group)
+  std::vector<std::string> sources;  // source (or stream) names; empty: every source
+  std::vector<int> preferred_batch_sizes;
+};
+
+struct SinkConfig {
+  std::string name;
+  SinkKind kind = SinkKind::kNull;
+  std::string path;                 // json_lines: file; annotated_images / annotated_video: folder
+  std::string image_format = "jpg";  // annotated_images: jpg | png
+  double video_fps = 30;            // annotated_video
+  std::vector<std::string> models;  // model names; empty: every model
+  int queue_depth = 16;
+};
+
+struct PipelineConfig {
+  std::string config_path;
+  std::vector<SourceConfig> sources;
+  std::vector<ModelConfig> models;
+  int64_t max_queue_delay_us = 0;  // batching.max_queue_delay_us
+  QueueConfig queues;
+  std::vector<SinkConfig> sinks;
+  double deadline_ms = 0;
+  bool drop_late_frames = false;
+  double deadline_miss_warn_ratio = 0.01;
+  int metrics_port = -1;  // -1: no HTTP endpoint; 0: an ephemeral port
+  std::string metrics_host = "0.0.0.0";
+  double console_interval_s = 5;  // 0: no console line
+  std::string summary_path;       // JSON summary at exit ("" : none)
+  double duration_s = 0;          // 0: until the sources end or Ctrl-C
+};
+
+// "synthetic" | "image_folder" | "video_file"; "json_lines" | "annotated_images" | "annotated_video" | "null".
+std::string_view source_kind_name(SourceKind kind);
+std::string_view sink_kind_name(SinkKind kind);
+
+// Parses YAML text; `base_dir` resolves relative paths. Errors name the key path.
+Result<PipelineConfig> parse_pipeline_config(const std::string& yaml_text, const std::string& base_dir,
+                                             const std::string& config_name = "pipeline config");
+// Reads and parses a file (relative paths against its folder).
+Result<PipelineConfig> load_pipeline_config(const std::string& path);
+
+// Files exist, names resolve, models' inputs match the network size and batch, ... (see top).
+Status check_pipeline_config(const PipelineConfig& config);
+
+// The stream names a source expands to (synthetic cameras with streams > 1 give several).
+std::vector<std::string> expanded_source_names(const SourceConfig& source);
+
+}  // namespace fovea::pipeline

@@ -1,0 +1,463 @@
+#include "pipeline/pipeline_runtime.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "core/logging.h"
+#include "pipeline/metrics_report.h"
+
+namespace fovea::pipeline {
+namespace {
+
+double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+}  // namespace
+
+struct Pipeline::Delivery {
+  FrameResult result;
+  FramePtr frame;
+  StageTimes times;
+  int batch_size = 1;
+};
+
+struct Pipeline::ModelStage {
+  std::string name;
+  std::vector<std::unique_ptr<VisionModel>> instances;
+  std::vector<size_t> sources;       // local lane -> source index
+  std::vector<size_t> global_lanes;  // local lane -> accounting lane
+  std::vector<LaneOptions> lane_options;
+  std::unique_ptr<DynamicBatcher<FramePtr>> batcher;
+  std::unique_ptr<LaneSequencer<Delivery>> sequencer;
+  std::vector<size_t> sinks;
+  std::atomic<size_t> sources_remaining{0};
+  std::atomic<size_t> workers_remaining{0};
+  uint64_t delivered_at_last_tick = 0;
+};
+
+struct Pipeline::SinkStage {
+  std::unique_ptr<FrameSink> sink;
+  std::unique_ptr<BoundedQueue<std::shared_ptr<const SinkItem>>> queue;
+  std::atomic<size_t> models_remaining{0};
+};
+
+Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpec> sources,
+                                                   std::vector<PipelineModelSpec> models,
+                                                   std::vector<PipelineSinkSpec> sinks, PipelineOptions options) {
+  if (sources.empty()) return invalid_argument("pipeline: no sources");
+  if (models.empty()) return invalid_argument("pipeline: no models");
+  std::unique_ptr<Pipeline> p(new Pipeline());
+  std::set<std::string> source_names;
+  std::vector<std::string> source_name_list;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (!sources[i].source) return invalid_argument("pipeline: source {} is null", i);
+    const std::string& name = sources[i].source->name();
+    if (!source_names.insert(name).second) return invalid_argument("pipeline: two sources are named '{}'", name);
+    if (sources[i].queue.depth < 1) return invalid_argument("source '{}': queue depth must be >= 1", name);
+    source_name_list.push_back(name);
+  }
+  std::set<std::string> model_names;
+  std::vector<std::string> model_name_list;
+  std::vector<FrameAccounting::Lane> lanes;
+  std::vector<PipelineMetrics::ModelInfo> infos;
+  p->source_lanes_.resize(sources.size());
+  for (size_t m = 0; m < models.size(); ++m) {
+    PipelineModelSpec& spec = models[m];
+    if (!model_names.insert(spec.name).second) return invalid_argument("pipeline: two models are named '{}'", spec.name);
+    if (spec.instances.empty()) return invalid_argument("model '{}': no instances", spec.name);
+    FOVEA_RETURN_IF_ERROR(validate_batcher_options(spec.batching, fmt::format("model '{}'", spec.name)));
+    for (const auto& vm : spec.instances) {
+      if (!vm) return invalid_argument("model '{}': an instance is null", spec.name);
+      if (spec.batching.max_batch_size > vm->config().max_batch_size)
+        return invalid_argument("model '{}': max_batch_size {} exceeds what the model instance supports ({})", spec.name,
+                                spec.batching.max_batch_size, vm->config().max_batch_size);
+    }
+    auto stage = std::make_unique<ModelStage>();
+    stage->name = spec.name;
+    stage->instances = std::move(spec.instances);
+    if (spec.sources.empty())
+      for (size_t s = 0; s < sources.size(); ++s) spec.sources.push_back(s);
+    for (size_t s : spec.sources) {
+      if (s >= sources.size()) return invalid_argument("model '{}': source index {} out of range", spec.name, s);
+      if (std::find(stage->sources.begin(), stage->sources.end(), s) != stage->sources.end())
+        return invalid_argument("model '{}': source '{}' listed twice", spec.name, source_name_list[s]);
+      const size_t local = stage->sources.size();
+      stage->sources.push_back(s);
+      stage->global_lanes.push_back(lanes.size());
+      stage->lane_options.push_back(sources[s].queue);
+      lanes.push_back({m, s});
+      p->source_lanes_[s].emplace_back(m, local);
+    }
+    stage->batcher = std::make_unique<DynamicBatcher<FramePtr>>(spec.batching, stage->lane_options);
+    stage->sequencer = std::make_unique<LaneSequencer<Delivery>>(stage->sources.size());
+    infos.push_back({spec.name, stage->instances.front()->description(), spec.batching.max_batch_size});
+    model_name_list.push_back(spec.name);
+    p->models_.push_back(std::move(stage));
+  }
+  std::vector<std::string> sink_names;
+  for (size_t k = 0; k < sinks.size(); ++k) {
+    if (!sinks[k].sink) return invalid_argument("pipeline: sink {} is null", k);
+    auto stage = std::make_unique<SinkStage>();
+    if (sinks[k].models.empty())
+      for (size_t m = 0; m < models.size(); ++m) sinks[k].models.push_back(m);
+    for (size_t m : sinks[k].models) {
+      if (m >= models.size()) return invalid_argument("sink '{}': model index {} out of range", sinks[k].sink->name(), m);
+      p->models_[m]->sinks.push_back(k);
+    }
+    stage->models_remaining = sinks[k].models.size();
+    stage->queue = std::make_unique<BoundedQueue<std::shared_ptr<const SinkItem>>>(std::max<size_t>(1, sinks[k].queue_depth),
+                                                                                  QueuePolicy::kBlock);
+    sink_names.push_back(sinks[k].sink->name());
+    stage->sink = std::move(sinks[k].sink);
+    p->sinks_.push_back(std::move(stage));
+  }
+  p->sources_ = std::move(sources);
+  p->options_ = std::move(options);
+  p->accounting_ = std::make_unique<FrameAccounting>(source_name_list, model_name_list, lanes);
+  p->metrics_ = std::make_unique<PipelineMetrics>(infos, sink_names);
+  p->source_done_.reset(new std::atomic<bool>[p->sources_.size()]);
+  for (size_t s = 0; s < p->sources_.size(); ++s) p->source_done_[s] = false;
+  p->source_fps_.assign(p->sources_.size(), 0.0);
+  p->model_fps_.assign(p->models_.size(), 0.0);
+  p->compute_memory_bound();
+  return p;
+}
+
+// Distinct frames alive per source are bounded by its queue slots in every model it feeds, the
+// batches in flight (each worker holds one, and the sequencer may hold as many more), the sink
+// queues, and the one being produced.
+void Pipeline::compute_memory_bound() {
+  size_t sink_slots = 0;
+  for (const auto& k : sinks_) sink_slots += k->queue->capacity();
+  std::string parts;
+  host_frame_bytes_bound_ = 0;
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    size_t frames = 1 + sink_slots;
+    for (const auto& [m, local] : source_lanes_[s])
+      frames += models_[m]->lane_options[local].depth +
+                2 * models_[m]->instances.size() * static_cast<size_t>(models_[m]->batcher->options().max_batch_size);
+    const size_t bytes = sources_[s].source->frame_bytes();
+    host_frame_bytes_bound_ += frames * bytes;
+    if (s < 4) parts += fmt::format("{}{} frames of {:.1f} MiB for '{}'", s ? ", " : "", frames, bytes / 1048576.0,
+                                    sources_[s].source->name());
+  }
+  if (sources_.size() > 4) parts += fmt::format(", ... ({} sources)", sources_.size());
+  memory_report_ = fmt::format("host frame memory bound: {:.1f} MiB ({})", host_frame_bytes_bound_ / 1048576.0, parts);
+}
+
+Pipeline::~Pipeline() {
+  if (started_) {
+    abort();
+    wait();
+  }
+}
+
+Status Pipeline::start() {
+  if (started_.exchange(true)) return internal_error("pipeline: start() called twice");
+  start_time_ = SteadyClock::now();
+  if (options_.use_nvml) {
+    nvml_ = NvmlMonitor::open();
+    log::info("{}", nvml_->status());
+  }
+  log::info("{}", memory_report_);
+  for (auto& m : models_) {
+    m->sources_remaining = m->sources.size();
+    m->workers_remaining = m->instances.size();
+  }
+  {
+    std::lock_guard lock(state_mutex_);
+    active_threads_ = sources_.size() + sinks_.size();
+    for (const auto& m : models_) active_threads_ += m->instances.size();
+  }
+  for (size_t k = 0; k < sinks_.size(); ++k) threads_.emplace_back([this, k] { run_sink(k); });
+  for (size_t m = 0; m < models_.size(); ++m)
+    for (size_t i = 0; i < models_[m]->instances.size(); ++i) threads_.emplace_back([this, m, i] { run_worker(m, i); });
+  for (size_t s = 0; s < sources_.size(); ++s) threads_.emplace_back([this, s] { run_source(s); });
+  monitor_ = std::thread([this] { run_monitor(); });
+  return Status::ok();
+}
+
+void Pipeline::request_stop() {
+  stop_ = true;
+  for (auto& s : sources_) s.source->request_stop();
+}
+
+void Pipeline::abort() {
+  request_stop();
+  for (auto& m : models_)
+    for (auto& [local, frame] : m->batcher->abort()) accounting_->dropped(m->global_lanes[local], DropReason::kShutdown);
+}
+
+bool Pipeline::finished() const {
+  std::lock_guard lock(state_mutex_);
+  return started_ && active_threads_ == 0;
+}
+
+bool Pipeline::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_mutex_);
+  return state_cv_.wait_for(lock, timeout, [&] { return active_threads_ == 0; });
+}
+
+void Pipeline::wait() {
+  {
+    std::unique_lock lock(state_mutex_);
+    state_cv_.wait(lock, [&] { return active_threads_ == 0; });
+    monitor_exit_ = true;
+  }
+  state_cv_.notify_all();
+  for (std::thread& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+  if (monitor_.joinable()) monitor_.join();
+}
+
+void Pipeline::thread_finished() {
+  {
+    std::lock_guard lock(state_mutex_);
+    --active_threads_;
+  }
+  state_cv_.notify_all();
+}
+
+void Pipeline::run_source(size_t s) {
+  FrameSource& source = *sources_[s].source;
+  int64_t sequence = 0;
+  while (!stop_) {
+    Result<std::optional<SourceFrame>> next = source.next();
+    if (!next.is_ok()) {
+      accounting_->source_decode_error(s);
+      decode_log_.warn(fmt::format("source '{}': frame dropped (decode_error): {}", source.name(), next.status().message()));
+      continue;
+    }
+    if (!next->has_value()) break;
+    SourceFrame& sf = **next;
+    auto frame = std::make_shared<PipelineFrame>();
+    frame->frame = std::move(sf.frame);
+    frame->pixels = std::move(sf.pixels);
+    frame->frame.sequence = sequence++;
+    if (frame->frame.source.empty()) frame->frame.source = source.name();
+    frame->source_index = s;
+    frame->entered = SteadyClock::now();
+    accounting_->source_frame(s);
+    const FramePtr shared = std::move(frame);
+    for (const auto& [m, local] : source_lanes_[s]) {
+      ModelStage& stage = *models_[m];
+      const size_t lane = stage.global_lanes[local];
+      accounting_->entered(lane);
+      PushOutcome<FramePtr> out = stage.batcher->push(local, shared);
+      if (out.evicted) accounting_->dropped(lane, DropReason::kQueueFull);
+      if (!out.accepted) accounting_->dropped(lane, DropReason::kShutdown);
+    }
+  }
+  source_done_[s] = true;
+  source_finished(s);
+  thread_finished();
+}
+
+void Pipeline::source_finished(size_t s) {
+  for (const auto& [m, local] : source_lanes_[s])
+    if (models_[m]->sources_remaining.fetch_sub(1) == 1) models_[m]->batcher->close();
+}
+
+void Pipeline::run_worker(size_t m, size_t instance) {
+  ModelStage& stage = *models_[m];
+  VisionModel& vm = *stage.instances[instance];
+  for (;;) {
+    std::vector<DynamicBatcher<FramePtr>::Entry> batch = stage.batcher->next_batch();
+    if (batch.empty()) break;
+    run_batch(m, vm, batch);
+  }
+  worker_finished(m);
+  thread_finished();
+}
+
+void Pipeline::run_batch(size_t m, VisionModel& vm, std::vector<DynamicBatcher<FramePtr>::Entry>& batch) {
+  ModelStage& stage = *models_[m];
+  const auto taken = SteadyClock::now();
+  std::vector<DynamicBatcher<FramePtr>::Entry*> live;
+  for (auto& e : batch) {
+    const double waited_ms = ms_between(e.item->entered, taken);
+    metrics_->stage(m, Stage::kQueue).record_ms(ms_between(e.enqueued, taken));
+    if (options_.drop_late_frames && options_.deadline_ms > 0 && waited_ms > options_.deadline_ms) {
+      accounting_->dropped(stage.global_lanes[e.lane], DropReason::kDeadline);
+      stage.sequencer->complete(e.lane, e.ticket, std::nullopt,
+                                [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
+      continue;
+    }
+    live.push_back(&e);
+  }
+  if (live.empty()) return;
+
+  auto run_frames = [&](std::span<DynamicBatcher<FramePtr>::Entry* const> entries) -> bool {
+    std::vector<Frame> frames;
+    frames.reserve(entries.size());
+    for (auto* e : entries) frames.push_back(e->item->frame);
+    StageTimes times;
+    const auto t0 = SteadyClock::now();
+    Result<std::vector<FrameResult>> results = vm.run(frames, &times);
+    const double model_ms = ms_between(t0, SteadyClock::now());
+    if (!results.is_ok() || results->size() != entries.size()) {
+      if (entries.size() == 1) {
+        const std::string why = results.is_ok() ? fmt::format("returned {} results for 1 frame", results->size())
+                                                : results.status().message();
+        model_log_.warn(fmt::format("model '{}': frame {} of '{}' dropped (model_error): {}", stage.name,
+                                    entries[0]->item->frame.sequence, entries[0]->item->frame.source, why));
+      }
+      return false;
+    }
+    const int n = static_cast<int>(entries.size());
+    metrics_->record_batch(m, n, times, model_ms);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Delivery d{std::move((*results)[i]), entries[i]->item, times, n};
+      stage.sequencer->complete(entries[i]->lane, entries[i]->ticket, std::move(d),
+                                [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
+    }
+    return true;
+  };
+
+  if (run_frames(live)) return;
+  // The batch failed: the API allows retrying frame by frame, so one bad frame costs only itself.
+  for (auto* e : live) {
+    if (live.size() > 1 && run_frames(std::span(&e, 1))) continue;
+    accounting_->dropped(stage.global_lanes[e->lane], DropReason::kModelError);
+    metrics_->record_failures(m, 1);
+    stage.sequencer->complete(e->lane, e->ticket, std::nullopt,
+                              [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
+  }
+}
+
+void Pipeline::deliver(size_t m, size_t local_lane, Delivery&& d) {
+  ModelStage& stage = *models_[m];
+  const double e2e_ms = ms_between(d.frame->entered, SteadyClock::now());
+  const bool late = options_.deadline_ms > 0 && e2e_ms > options_.deadline_ms;
+  metrics_->record_delivery(m, e2e_ms, late);
+  accounting_->processed(stage.global_lanes[local_lane]);
+  if (stage.sinks.empty()) return;
+  auto item = std::make_shared<SinkItem>();
+  item->model = stage.name;
+  item->stream = sources_[d.frame->source_index].source->name();
+  item->labels = &stage.instances.front()->labels();
+  item->result = std::move(d.result);
+  item->frame = std::move(d.frame);
+  item->times = d.times;
+  item->batch_size = d.batch_size;
+  item->end_to_end_ms = e2e_ms;
+  const std::shared_ptr<const SinkItem> shared = std::move(item);
+  for (size_t k : stage.sinks) (void)sinks_[k]->queue->push(shared);
+}
+
+void Pipeline::worker_finished(size_t m) {
+  if (models_[m]->workers_remaining.fetch_sub(1) != 1) return;
+  for (size_t k : models_[m]->sinks)
+    if (sinks_[k]->models_remaining.fetch_sub(1) == 1) sinks_[k]->queue->close();
+}
+
+void Pipeline::run_sink(size_t k) {
+  SinkStage& stage = *sinks_[k];
+  while (std::optional<std::shared_ptr<const SinkItem>> item = stage.queue->pop()) {
+    const auto t0 = SteadyClock::now();
+    const Status st = stage.sink->write(**item);
+    metrics_->record_sink_write(k, ms_between(t0, SteadyClock::now()), st.is_ok());
+    if (!st.is_ok()) sink_log_.warn(fmt::format("sink '{}': {}", stage.sink->name(), st.message()));
+  }
+  if (const Status st = stage.sink->close(); !st.is_ok())
+    log::error("sink '{}': closing failed: {}", stage.sink->name(), st.message());
+  thread_finished();
+}
+
+void Pipeline::run_monitor() {
+  std::vector<uint64_t> last_source_frames(sources_.size(), 0);
+  std::vector<uint64_t> last_delivered(models_.size(), 0), last_misses(models_.size(), 0);
+  auto last_tick = SteadyClock::now();
+  auto last_console = last_tick;
+  for (;;) {
+    {
+      std::unique_lock lock(state_mutex_);
+      if (state_cv_.wait_for(lock, options_.monitor_interval, [&] { return monitor_exit_; })) return;
+    }
+    const auto now = SteadyClock::now();
+    const double dt = std::max(1e-6, std::chrono::duration<double>(now - last_tick).count());
+    last_tick = now;
+    std::vector<double> source_fps(sources_.size()), model_fps(models_.size());
+    for (size_t s = 0; s < sources_.size(); ++s) {
+      const uint64_t frames = accounting_->source_counts(s).frames;
+      source_fps[s] = static_cast<double>(frames - last_source_frames[s]) / dt;
+      last_source_frames[s] = frames;
+    }
+    for (size_t m = 0; m < models_.size(); ++m) {
+      const uint64_t delivered = metrics_->delivered(m), misses = metrics_->deadline_misses(m);
+      const uint64_t d_delivered = delivered - last_delivered[m], d_misses = misses - last_misses[m];
+      model_fps[m] = static_cast<double>(d_delivered) / dt;
+      if (options_.deadline_ms > 0 && d_delivered > 0 &&
+          static_cast<double>(d_misses) > options_.deadline_miss_warn_ratio * static_cast<double>(d_delivered))
+        deadline_log_.warn(fmt::format("model '{}': {} of {} results in the last {:.1f} s missed the {} ms deadline",
+                                       models_[m]->name, d_misses, d_delivered, dt, options_.deadline_ms));
+      last_delivered[m] = delivered;
+      last_misses[m] = misses;
+    }
+    std::vector<GpuSample> gpus;
+    if (nvml_ && nvml_->available()) gpus = nvml_->sample();
+    {
+      std::lock_guard lock(rates_mutex_);
+      source_fps_ = std::move(source_fps);
+      model_fps_ = std::move(model_fps);
+      gpu_samples_ = std::move(gpus);
+    }
+    if (options_.console_interval.count() > 0 && now - last_console >= options_.console_interval) {
+      last_console = now;
+      const std::string line = format_console_line(snapshot());
+      if (options_.console) options_.console(line);
+      else std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
+}
+
+MetricsSnapshot Pipeline::snapshot() const {
+  MetricsSnapshot s;
+  metrics_->fill(s);
+  s.uptime_s = started_ ? std::chrono::duration<double>(SteadyClock::now() - start_time_).count() : 0.0;
+  s.deadline_ms = options_.deadline_ms;
+  s.host_frame_bytes_bound = host_frame_bytes_bound_;
+  {
+    std::lock_guard lock(rates_mutex_);
+    for (size_t m = 0; m < models_.size(); ++m) {
+      s.models[m].fps_out = model_fps_[m];
+      s.fps_out += model_fps_[m];
+    }
+    for (double f : source_fps_) s.fps_in += f;
+    s.gpus = gpu_samples_;
+    s.sources.resize(sources_.size());
+    for (size_t i = 0; i < sources_.size(); ++i) s.sources[i].fps_in = source_fps_[i];
+  }
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    SourceMetrics& out = s.sources[i];
+    out.name = sources_[i].source->name();
+    out.counts = accounting_->source_counts(i);
+    out.frame_count = sources_[i].source->frame_count();
+    out.finished = source_done_[i].load();
+  }
+  for (size_t m = 0; m < models_.size(); ++m) {
+    const ModelStage& stage = *models_[m];
+    for (size_t local = 0; local < stage.sources.size(); ++local) {
+      LaneMetrics l;
+      l.model = stage.name;
+      l.source = sources_[stage.sources[local]].source->name();
+      l.counts = accounting_->lane_counts(stage.global_lanes[local]);
+      l.queue_depth = stage.batcher->depth(local);
+      l.queue_capacity = stage.batcher->lane_capacity(local);
+      l.policy = std::string(queue_policy_name(stage.lane_options[local].policy));
+      s.lanes.push_back(std::move(l));
+    }
+  }
+  for (size_t k = 0; k < sinks_.size(); ++k) s.sinks[k].queue_depth = sinks_[k]->queue->size();
+  s.nvml_available = nvml_ && nvml_->available();
+  s.nvml_status = nvml_ ? nvml_->status() : "nvml unavailable: not opened";
+  return s;
+}
+
+}  // namespace fovea::pipeline
