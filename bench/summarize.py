@@ -309,9 +309,10 @@ def vision_results(files):
                       "map50": data.get("map50"), "map50_95": data.get("map50_95"),
                       "images_per_s": (data.get("timing") or {}).get("images_per_s")})
     frame = {}
-    fovea, _ = files.load_json("frame_bench_fovea.json")
-    if fovea:
-        frame["fovea"] = {k: fovea.get(k) for k in ("upload", "encode", "infer", "decode_nms", "download",
+    for key, name in (("fovea", "frame_bench_fovea.json"), ("fovea_pinned", "frame_bench_fovea_pinned.json")):
+        fovea, _ = files.load_json(name)
+        if fovea:
+            frame[key] = {k: fovea.get(k) for k in ("upload", "encode", "infer", "decode_nms", "download",
                                                    "end_to_end", "detections", "frame", "description")}
     torch_peer, _ = files.load_json("frame_bench_torch.json")
     if torch_peer:
@@ -430,11 +431,13 @@ def render_vision(summary):
     if frame:
         lines += ["## Frame path end to end (1920x1080 bgr8 in host memory -> detections on the host)", ""]
         rows = []
-        f = frame.get("fovea")
-        if f:
+        for key, label in (("fovea", "fovea fp16 (pageable frame)"), ("fovea_pinned", "fovea fp16 (page-locked frame)")):
+            f = frame.get(key)
+            if not f:
+                continue
             for stage in ("upload", "encode", "infer", "decode_nms", "download", "end_to_end"):
                 st = f.get(stage) or {}
-                rows.append(["fovea fp16", stage, cell(st.get("median_ms"), ".4f"), cell(st.get("p99_ms"), ".4f")])
+                rows.append([label, stage, cell(st.get("median_ms"), ".4f"), cell(st.get("p99_ms"), ".4f")])
         for r in frame.get("torch", []):
             for stage in ("upload", "encode+infer", "decode+download", "end_to_end"):
                 st = r.get(stage) or {}

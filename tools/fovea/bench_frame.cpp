@@ -10,6 +10,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#ifdef FOVEA_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
 
 #include "io/image_file.h"
 #include "pipeline/vision_model.h"
@@ -104,10 +107,23 @@ Status run_frame_bench(const FrameBenchOptions& o) {
   const auto build_start = std::chrono::steady_clock::now();
   FOVEA_ASSIGN_OR_RETURN(auto model, pipeline::VisionModel::create(config));
   const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
-  std::printf("%s\nframe: %dx%d %s in host memory%s; set-up %.1f s\n", model->description().c_str(), spec.width,
+  std::printf("%s\nframe: %dx%d %s in %s host memory%s; set-up %.1f s\n", model->description().c_str(), spec.width,
               spec.height, std::string(vision::encoding_name(spec.encoding)).c_str(),
+              o.pinned_frame ? "page-locked" : "pageable",
               o.image.empty() ? " (synthetic)" : (" (from " + o.image + ")").c_str(), setup_s);
 
+  // --pinnedFrame: the frame's memory page-locked, as a camera driver writing into registered
+  // buffers delivers it; the upload is then one DMA instead of a staging copy plus a DMA.
+  bool registered = false;
+  if (o.pinned_frame) {
+#ifdef FOVEA_HAVE_CUDA
+    if (cudaHostRegister(frame_image.pixels.data(), frame_image.pixels.size(), cudaHostRegisterDefault) != cudaSuccess)
+      return invalid_argument("--pinnedFrame: cudaHostRegister failed: {}", cudaGetErrorString(cudaGetLastError()));
+    registered = true;
+#else
+    return unsupported("--pinnedFrame needs a CUDA build");
+#endif
+  }
   pipeline::Frame frame;
   frame.image = frame_image.view();
   frame.source = o.image.empty() ? "synthetic" : o.image;
@@ -130,7 +146,11 @@ Status run_frame_bench(const FrameBenchOptions& o) {
     samples.download.push_back(t.download_ms);
     samples.end_to_end.push_back(e2e);
   }
+#ifdef FOVEA_HAVE_CUDA
+  if (registered) cudaHostUnregister(frame_image.pixels.data());
+#endif
   nlohmann::json report = {{"model", o.model},
+                           {"pinned_frame", registered},
                            {"description", model->description()},
                            {"frame", o.frame},
                            {"image", o.image},

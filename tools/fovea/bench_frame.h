@@ -13,6 +13,7 @@ struct FrameBenchOptions {
   std::string frame = "1920x1080:bgr8";  // WxH[:rgb8|bgr8]
   std::string image;                     // optional picture scaled to the frame size
   std::string device = "gpu";            // gpu | cpu
+  bool pinned_frame = false;             // page-lock the frame (cudaHostRegister) before timing
   bool fp16 = false;
   std::string engine_cache_dir;
   std::string labels;

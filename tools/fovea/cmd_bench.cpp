@@ -219,6 +219,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--image", opts->frame.image, "With --frame: picture scaled to the frame (default: synthetic)");
   cmd->add_option("--device", opts->frame.device, "With --frame: gpu or cpu")
       ->check(CLI::IsMember({"gpu", "cpu"}))->capture_default_str();
+  cmd->add_flag("--pinnedFrame", opts->frame.pinned_frame, "With --frame: page-lock the frame's memory (cudaHostRegister)");
   cmd->add_option("--labels", opts->frame.labels, "With --frame: labels file (one class name per line)");
   cmd->add_option("--conf", opts->frame.confidence_threshold, "With --frame: confidence threshold")->capture_default_str();
   cmd->add_option("--iou", opts->frame.nms_threshold, "With --frame: NMS IoU threshold")->capture_default_str();

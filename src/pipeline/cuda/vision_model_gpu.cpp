@@ -2,12 +2,13 @@
 // into the execution context's own input buffer (slot k of the batch), the engine runs on one
 // stream, and the GPU decoders (threshold, top-k, NMS on the device) bring only the results back.
 //
-// StageTimes here: upload_ms = host time of the encoder calls (the frame's copy into pinned staging
-// and the asynchronous launches); encode_ms = GPU time from before the first frame's copy to after
-// the last frame's encode kernel (host-to-device DMA + encode); infer_ms = GPU time of the engine
-// (CUDA events); decode_ms = host time of the decoder call (decode + NMS kernels, the survivors'
-// download, the synchronization) plus mapping to original pixels; download_ms = segmentation
-// masks' download (0 for the other decoders, whose download is inside decode_ms).
+// StageTimes here: upload_ms = host time of the encoder calls (a pageable frame's copy into pinned
+// staging, none for a page-locked frame, and the asynchronous launches); encode_ms = GPU time from
+// before the first frame's copy to after the last frame's encode kernel (host-to-device DMA +
+// encode); infer_ms = GPU time of the engine (CUDA events); decode_ms = host time of the decoder
+// call after the inference has finished (decode + NMS kernels, the survivors' download, the
+// synchronization) plus mapping to original pixels; download_ms = segmentation masks' download (0
+// for the other decoders, whose download is inside decode_ms).
 #include <chrono>
 
 #include <cuda_runtime.h>
@@ -144,16 +145,26 @@ class GpuVisionModel final : public VisionModel {
     auto host_start = Clock::now();
     FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(start_.event, stream_));
     for (size_t i = 0; i < frames.size(); ++i) {
-      auto transform = encoders_[i]->encode_host_image(frames[i].image, config_.encoder, batch,
-                                                       static_cast<int64_t>(i), stream_);
-      if (!transform.is_ok()) return transform.status().with_context(fmt::format("frame '{}'", frames[i].source));
+      // run() synchronizes before it returns (also on errors below), so a page-locked frame may be
+      // DMA'd straight from the caller's memory; pageable frames go through the pinned staging.
+      auto transform = encoders_[i]->encode_host_image_no_copy(frames[i].image, config_.encoder, batch,
+                                                               static_cast<int64_t>(i), stream_);
+      if (!transform.is_ok()) {
+        cudaStreamSynchronize(stream_);
+        return transform.status().with_context(fmt::format("frame '{}'", frames[i].source));
+      }
       results[i].transform = *transform;
     }
     t.upload_ms = ms_since(host_start);
     FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(encoded_.event, stream_));
     Status enqueued = context_->enqueue(stream_);
-    if (!enqueued.is_ok()) return enqueued.with_context(config_.model_path);
+    if (!enqueued.is_ok()) {
+      cudaStreamSynchronize(stream_);
+      return enqueued.with_context(config_.model_path);
+    }
     FOVEA_CUDA_RETURN_IF_ERROR(cudaEventRecord(inferred_.event, stream_));
+    // Wait for the inference here, so decode_ms is the decoder's own time, not the engine's.
+    FOVEA_CUDA_RETURN_IF_ERROR(cudaEventSynchronize(inferred_.event));
 
     host_start = Clock::now();
     std::vector<cuda::DeviceTensor> outputs;
