@@ -19,6 +19,7 @@
 #include <filesystem>
 
 #include "gpu_test_env.h"
+#include "io/image_file.h"
 #include "pipeline/vision_model.h"
 
 namespace fovea::pipeline {
@@ -29,18 +30,23 @@ struct OwnedFrame {
   Frame frame;
 };
 
+// One of the demo's sample scenes (objects the trained detector knows), scaled by nearest neighbour
+// to w x h, bgr8 with a padded step.
 OwnedFrame make_frame(int w, int h, int seed, const std::string& source) {
   OwnedFrame f;
+  const std::string path = std::string(FOVEA_SOURCE_DIR) + "/models/demo/samples/images/00000" +
+                           std::to_string(seed % 5) + ".jpg";
+  auto picture = io::read_image_file(path, vision::PixelEncoding::kBgr8);
+  EXPECT_TRUE(picture.is_ok()) << picture.status().message();
   const size_t step = static_cast<size_t>(w) * 3 + 64;
   f.bytes.assign(step * h, 0);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      uint8_t* p = f.bytes.data() + y * step + 3 * x;
-      const bool block = ((x / 181 + y / 139 + seed) % 3) == 0;
-      p[0] = static_cast<uint8_t>(block ? 230 : (x * 3 + y + seed * 40) & 0x7F);
-      p[1] = static_cast<uint8_t>(block ? 40 : (y * 5 + seed * 17) & 0x7F);
-      p[2] = static_cast<uint8_t>(block ? 200 - seed * 30 : (x + y * 2) & 0x7F);
-    }
+  if (picture.is_ok())
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const int sx = x * picture->width / w, sy = y * picture->height / h;
+        const uint8_t* src = picture->pixels.data() + (static_cast<size_t>(sy) * picture->width + sx) * 3;
+        std::copy(src, src + 3, f.bytes.data() + y * step + 3 * x);
+      }
   f.frame.image = vision::ImageView{f.bytes.data(), f.bytes.size(), w, h, step, vision::PixelEncoding::kBgr8};
   f.frame.source = source;
   f.frame.header.frame_id = source;
