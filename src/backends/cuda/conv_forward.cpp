@@ -159,7 +159,17 @@ Status choose_graph(GpuKernelContext& ctx, ConvState& st, const ConvTacticChoice
   const std::string key = spec->key() + "|" + want.graph->to_string();
   auto it = st.graph_plans.find(key);
   if (it == st.graph_plans.end()) {
-    FOVEA_ASSIGN_OR_RETURN(FusedConvGraphCandidate c, fused_conv_graph_plan(ctx.cudnn(), *spec, *want.graph));
+    FusedConvGraphCandidate c;
+    const GraphShapePolicy policy = fused_conv_graph_shape_policy();
+    if (policy == GraphShapePolicy::kTuned || fused_conv_graph_config_offered(*spec, *want.graph, ctx.cudnn())) {
+      FOVEA_ASSIGN_OR_RETURN(c, fused_conv_graph_plan(ctx.cudnn(), *spec, *want.graph));
+    } else if (policy == GraphShapePolicy::kOffered) {
+      auto offered = list_fused_conv_graph_plans(ctx.cudnn(), *spec, ctx.workspace_bytes() - staged_workspace(ctx, st.setup), 1);
+      if (offered.empty()) return ctx.unsupported_here("cuDNN offers no graph plan at this shape");
+      c = std::move(offered.front());
+    } else {
+      return ctx.unsupported_here("the tuned graph configuration is not offered at this shape");
+    }
     if (st.graph_plans.size() >= 8) st.graph_plans.clear();
     it = st.graph_plans.emplace(key, std::move(c)).first;
   }
@@ -167,7 +177,7 @@ Status choose_graph(GpuKernelContext& ctx, ConvState& st, const ConvTacticChoice
   if (need > ctx.workspace_bytes())
     return ctx.unsupported_here("the plan needs {} bytes of workspace, the context has {}", need,
                                 ctx.workspace_bytes());
-  st.chosen = ConvCandidate{want, need};
+  st.chosen = ConvCandidate{ConvTacticChoice{.graph = it->second.config}, need};  // what runs, maybe not `want`
   st.graph_plan = it->second.plan;
   return Status::ok();
 }

@@ -378,6 +378,28 @@ std::string FusedConvGraphSpec::key() const {
                      residual_after_activation, alignment);
 }
 
+// FOVEA_CUDNN_GRAPH_SKIP: comma-separated classes of convolutions kept off the graph family
+// (composed: activations built from several pointwise ops; spatial1: 1x1 output maps; residual:
+// with a residual input; none). Default spatial1: on an H100 (cuDNN 9, 2026-11-22) a plan for
+// MobileNetV3's squeeze-excitation convs (HardSigmoid, 1x1 maps) tuned at batch 2 gave wrong
+// results at batch 3 even where the heuristics offered it; skipping either 1x1 maps or composed
+// activations fixed it, and 1x1 maps cost the least speed.
+bool graph_family_excluded(const FusedConvGraphSpec& s) {
+  static const std::string skip = [] {
+    const char* v = std::getenv("FOVEA_CUDNN_GRAPH_SKIP");
+    return std::string(v ? v : "spatial1");
+  }();
+  if (skip.empty() || skip == "none") return false;
+  auto has = [&](const char* what) { return skip.find(what) != std::string::npos; };
+  using kernels::Activation;
+  const Activation a = s.activation.kind;
+  const bool composed = a == Activation::kHardSwish || a == Activation::kHardSigmoid || a == Activation::kClip ||
+                        a == Activation::kLeakyRelu;
+  int64_t spatial = 1;
+  for (size_t i = 2; i < s.y.size(); ++i) spatial *= s.y[i];
+  return (has("composed") && composed) || (has("spatial1") && spatial == 1) || (has("residual") && s.has_residual);
+}
+
 std::optional<FusedConvGraphSpec> make_fused_conv_graph_spec(const CudnnConvShape& shape, int64_t group, DType dtype,
                                                              const kernels::ActivationParams& activation,
                                                              bool has_bias, bool has_residual,
@@ -394,6 +416,7 @@ std::optional<FusedConvGraphSpec> make_fused_conv_graph_spec(const CudnnConvShap
   s.activation = activation;
   s.has_bias = has_bias, s.has_residual = has_residual, s.residual_after_activation = residual_after_activation;
   s.alignment = alignment;
+  if (graph_family_excluded(s)) return std::nullopt;
   return s;
 }
 
@@ -466,6 +489,28 @@ std::vector<FusedConvGraphCandidate> list_fused_conv_graph_plans(cudnnHandle_t h
     out.push_back({plan, info.id, plan->workspace_bytes});
   }
   return out;
+}
+
+bool fused_conv_graph_config_offered(const FusedConvGraphSpec& spec, const CudnnEngineConfigId& config,
+                                     cudnnHandle_t handle) {
+  auto graph = build_op_graph(handle, spec);
+  if (!graph.is_ok()) return false;
+  for (const ConfigInfo& info : heuristic_configs(**graph, spec.dtype))
+    if (info.accurate && info.id == config) return true;
+  return false;
+}
+
+GraphShapePolicy fused_conv_graph_shape_policy() {
+  static const GraphShapePolicy policy = [] {
+    const char* v = std::getenv("FOVEA_CUDNN_GRAPH_SHAPE_POLICY");
+    const std::string s = v ? v : "";
+    if (s == "tuned") return GraphShapePolicy::kTuned;
+    if (s == "offered") return GraphShapePolicy::kOffered;
+    if (!s.empty() && s != "legacy")
+      log::warn("FOVEA_CUDNN_GRAPH_SHAPE_POLICY='{}' is not legacy, offered or tuned; using legacy", s);
+    return GraphShapePolicy::kLegacyElsewhere;
+  }();
+  return policy;
 }
 
 Result<FusedConvGraphCandidate> fused_conv_graph_plan(cudnnHandle_t handle, const FusedConvGraphSpec& spec,

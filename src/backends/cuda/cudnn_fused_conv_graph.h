@@ -82,6 +82,20 @@ std::vector<FusedConvGraphCandidate> list_fused_conv_graph_plans(cudnnHandle_t h
 Result<FusedConvGraphCandidate> fused_conv_graph_plan(cudnnHandle_t handle, const FusedConvGraphSpec& spec,
                                                       const CudnnEngineConfigId& config);
 
+// Whether cuDNN's heuristics (mode A or FALLBACK) offer exactly `config` for `spec`. A configuration
+// tuned at one shape (its kernel-config knob in particular) is not necessarily valid at another,
+// and cuDNN may finalize it there anyway and compute wrong results (seen on an H100 with
+// MobileNetV3 at batch 3 after tuning at batch 2), so other shapes only use offered ones.
+bool fused_conv_graph_config_offered(const FusedConvGraphSpec& spec, const CudnnEngineConfigId& config,
+                                     cudnnHandle_t handle);
+
+// What a graph tactic does at a shape: FOVEA_CUDNN_GRAPH_SHAPE_POLICY = legacy (default: the tuned
+// configuration where the heuristics offer it for this shape, else the default legacy algorithm),
+// offered (else the heuristics' first offered plan: finalizing it compiles a kernel per layer and
+// shape) or tuned (the tuned configuration at every shape; for diagnosis).
+enum class GraphShapePolicy { kOffered, kLegacyElsewhere, kTuned };
+GraphShapePolicy fused_conv_graph_shape_policy();
+
 struct FusedConvGraphPointers {
   const void* x = nullptr;
   const void* w = nullptr;
