@@ -5,6 +5,9 @@
 #include "io/file_sources.h"
 #include "io/result_sinks.h"
 #include "io/synthetic_camera_source.h"
+#ifdef FOVEA_HAVE_ROS2
+#include "io/ros2/ros2_pipeline_endpoints.h"
+#endif
 
 namespace fovea::io {
 namespace {
@@ -32,15 +35,34 @@ Result<std::unique_ptr<pipeline::FrameSink>> make_sink(const pipeline::SinkConfi
       return std::unique_ptr<pipeline::FrameSink>(std::move(s));
     }
     case SinkKind::kNull: return std::unique_ptr<pipeline::FrameSink>(std::make_unique<NullSink>(k.name));
+    case SinkKind::kRos2Detections:
+    case SinkKind::kRos2Classification:
+    case SinkKind::kRos2Mask: break;  // made by assemble_pipeline on its ROS 2 node
   }
   return internal_error("unknown sink kind");
+}
+
+bool is_ros2_sink(SinkKind kind) {
+  return kind == SinkKind::kRos2Detections || kind == SinkKind::kRos2Classification || kind == SinkKind::kRos2Mask;
 }
 
 }  // namespace
 
 Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeline::PipelineOptions options,
-                                            const VisionModelFactory& factory) {
+                                            const VisionModelFactory& factory, const RosNodeSettings& ros) {
   AssembledPipeline out;
+#ifdef FOVEA_HAVE_ROS2
+  ros2::NodeOptions node_options;
+  node_options.name = ros.name;
+  node_options.node_namespace = ros.node_namespace;
+  node_options.domain_id = ros.domain_id;
+  if (!ros.distro.empty()) {
+    FOVEA_ASSIGN_OR_RETURN(node_options.distro, ros2::parse_distro(ros.distro));
+  }
+  ros2::Ros2PipelineEndpoints ros_endpoints(node_options);
+#else
+  (void)ros;
+#endif
   std::vector<pipeline::PipelineSourceSpec> sources;
   std::map<std::string, std::vector<size_t>> source_index;  // config or stream name -> pipeline sources
   for (size_t i = 0; i < config.sources.size(); ++i) {
@@ -64,6 +86,13 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
         if (!cam.is_ok()) return cam.status().with_context(key);
         made.push_back(std::move(cam).value());
       }
+    } else if (sc.kind == SourceKind::kRos2Image) {
+#ifdef FOVEA_HAVE_ROS2
+      FOVEA_ASSIGN_OR_RETURN(auto src, ros_endpoints.make_source(sc, key));
+      made.push_back(std::move(src));
+#else
+      return unsupported("{}.type: ros2_image, but this build has no ROS 2", key);
+#endif
     } else {
       FileSourceOptions o;
       o.name = sc.name;
@@ -125,7 +154,16 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
   for (size_t i = 0; i < config.sinks.size(); ++i) {
     const pipeline::SinkConfig& kc = config.sinks[i];
     const std::string key = fmt::format("sinks[{}]", i);
-    Result<std::unique_ptr<pipeline::FrameSink>> sink = make_sink(kc);
+    Result<std::unique_ptr<pipeline::FrameSink>> sink = internal_error("{}: no sink", key);
+    if (is_ros2_sink(kc.kind)) {
+#ifdef FOVEA_HAVE_ROS2
+      sink = ros_endpoints.make_sink(kc, config, key);
+#else
+      return unsupported("{}.type: {}, but this build has no ROS 2", key, pipeline::sink_kind_name(kc.kind));
+#endif
+    } else {
+      sink = make_sink(kc);
+    }
     if (!sink.is_ok()) return sink.status().with_context(key);
     pipeline::PipelineSinkSpec spec;
     spec.sink = std::move(sink).value();
@@ -142,6 +180,10 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
   options.drop_late_frames = config.drop_late_frames;
   options.deadline_miss_warn_ratio = config.deadline_miss_warn_ratio;
   options.console_interval = std::chrono::milliseconds(static_cast<int64_t>(config.console_interval_s * 1000));
+#ifdef FOVEA_HAVE_ROS2
+  out.ros_node = ros_endpoints.node();
+  out.ros_endpoints = ros_endpoints.descriptions();
+#endif
   FOVEA_ASSIGN_OR_RETURN(out.pipeline,
                          pipeline::Pipeline::create(std::move(sources), std::move(models), std::move(sinks), options));
   return out;

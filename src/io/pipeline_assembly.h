@@ -14,6 +14,19 @@
 
 namespace fovea::io {
 
+namespace ros2 {
+class Node;
+}
+
+// The ROS 2 node that `ros2_*` sources and sinks share (one node per pipeline; `fovea node` sets
+// these, `fovea run` uses the defaults). Ignored by builds without ROS 2.
+struct RosNodeSettings {
+  std::string name = "fovea";
+  std::string node_namespace = "/";
+  std::string distro;  // "humble" | "jazzy"; "": $ROS_DISTRO, else jazzy
+  int domain_id = -1;  // -1: $ROS_DOMAIN_ID, else 0
+};
+
 using VisionModelFactory =
     std::function<Result<std::unique_ptr<pipeline::VisionModel>>(const pipeline::VisionModelConfig&)>;
 
@@ -22,12 +35,15 @@ struct AssembledPipeline {
   std::vector<std::string> model_descriptions;  // "name: description", one per model
   int64_t finite_frames = 0;  // frames all finite sources will produce (for a progress bar)
   bool has_endless_source = false;
+  std::shared_ptr<ros2::Node> ros_node;  // null when the config has no ROS 2 source or sink
+  std::vector<std::string> ros_endpoints;  // "subscribes /camera/image_raw (sensor_msgs/msg/Image, ...)"
 };
 
 // `options` supplies what the config does not hold (console callback, NVML); the config's
 // deadline and interval fields override its counterparts. Errors name the config key at fault
 // (`models[1]: ...` when a model cannot be created).
 Result<AssembledPipeline> assemble_pipeline(const pipeline::PipelineConfig& config, pipeline::PipelineOptions options,
-                                            const VisionModelFactory& factory = pipeline::VisionModel::create);
+                                            const VisionModelFactory& factory = pipeline::VisionModel::create,
+                                            const RosNodeSettings& ros = {});
 
 }  // namespace fovea::io

@@ -124,7 +124,48 @@ Status parse_queue(const MapReader& r, QueueConfig& q) {
   return Status::ok();
 }
 
+// A ROS 2 `qos` block: a profile name or a map, kept as YAML text for io/ros2 (qos_from_yaml).
+Status read_qos_yaml(const MapReader& r, std::string& out) {
+  if (!r.has("qos")) return Status::ok();
+  const YAML::Node n = r.get("qos");
+  if (n.IsScalar()) {
+    YAML::Node map(YAML::NodeType::Map);
+    map["profile"] = n.Scalar();
+    out = YAML::Dump(map);
+  } else if (n.IsMap()) {
+    out = YAML::Dump(n);
+  } else {
+    return invalid_argument("{}: expected a profile name or a map, got {}", r.key_path("qos"), describe(n));
+  }
+  return Status::ok();
+}
+
+// type: ros2_image (topic, compressed, qos, frame_id, queue).
+Status parse_ros2_source(const MapReader& r, SourceConfig& s) {
+#ifndef FOVEA_HAVE_ROS2
+  return unsupported("{}: ros2_image, but this build has no ROS 2 (Cyclone DDS)", r.key_path("type"));
+#endif
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "compressed", "qos", "frame_id", "queue"}));
+  s.kind = SourceKind::kRos2Image;
+  s.fps = 0;
+  FOVEA_RETURN_IF_ERROR(r.read_string("name", s.name));
+  FOVEA_RETURN_IF_ERROR(r.read_string("topic", s.topic));
+  FOVEA_RETURN_IF_ERROR(r.read_bool("compressed", s.compressed));
+  FOVEA_RETURN_IF_ERROR(read_qos_yaml(r, s.qos_yaml));
+  FOVEA_RETURN_IF_ERROR(r.read_string("frame_id", s.frame_id));
+  if (r.has("queue")) {
+    QueueConfig q;
+    FOVEA_RETURN_IF_ERROR(parse_queue(MapReader(r.get("queue"), r.key_path("queue")), q));
+    s.queue = q;
+  }
+  if (s.name.empty()) return invalid_argument("{}: missing (every source needs a name)", r.key_path("name"));
+  if (s.topic.empty()) return invalid_argument("{}: missing (the ROS topic to subscribe)", r.key_path("topic"));
+  return Status::ok();
+}
+
 Status parse_source(const MapReader& r, const std::string& base_dir, SourceConfig& s) {
+  if (r.get("type").IsDefined() && r.get("type").IsScalar() && r.get("type").Scalar() == "ros2_image")
+    return parse_ros2_source(r, s);
   FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "streams", "fps", "width", "height", "encoding", "frames",
                                  "loop", "frame_id", "queue"}));
   std::string type;
@@ -133,7 +174,7 @@ Status parse_source(const MapReader& r, const std::string& base_dir, SourceConfi
   if (type == "synthetic") s.kind = SourceKind::kSynthetic;
   else if (type == "image_folder") s.kind = SourceKind::kImageFolder;
   else if (type == "video_file") s.kind = SourceKind::kVideoFile;
-  else return invalid_argument("{}: unknown source type '{}' (synthetic, image_folder, video_file)", r.key_path("type"), type);
+  else return invalid_argument("{}: unknown source type '{}' (synthetic, image_folder, video_file, ros2_image)", r.key_path("type"), type);
   FOVEA_RETURN_IF_ERROR(r.read_string("name", s.name));
   FOVEA_RETURN_IF_ERROR(r.read_string("path", s.path));
   FOVEA_RETURN_IF_ERROR(r.read_int("streams", s.streams));
@@ -269,7 +310,41 @@ Status parse_model(const MapReader& r, const std::string& base_dir, ModelConfig&
   return Status::ok();
 }
 
+// type: ros2_detections | ros2_classification | ros2_mask.
+Status parse_ros2_sink(const MapReader& r, const std::string& type, SinkConfig& k, size_t index) {
+#ifndef FOVEA_HAVE_ROS2
+  return unsupported("{}: {}, but this build has no ROS 2 (Cyclone DDS)", r.key_path("type"), type);
+#endif
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "qos", "label_info_topic", "class_id_format", "color", "models",
+                                 "queue_depth"}));
+  k.kind = type == "ros2_detections" ? SinkKind::kRos2Detections
+           : type == "ros2_classification" ? SinkKind::kRos2Classification
+                                           : SinkKind::kRos2Mask;
+  k.name = type + "_" + std::to_string(index);
+  FOVEA_RETURN_IF_ERROR(r.read_string("name", k.name));
+  FOVEA_RETURN_IF_ERROR(r.read_string("topic", k.topic));
+  if (k.topic.empty()) return invalid_argument("{}: missing (the ROS topic to publish)", r.key_path("topic"));
+  FOVEA_RETURN_IF_ERROR(read_qos_yaml(r, k.qos_yaml));
+  FOVEA_RETURN_IF_ERROR(r.read_string("label_info_topic", k.label_info_topic));
+  FOVEA_RETURN_IF_ERROR(r.read_string("class_id_format", k.class_id_format));
+  if (k.class_id_format != "index" && k.class_id_format != "label")
+    return invalid_argument("{}: '{}' is not index or label", r.key_path("class_id_format"), k.class_id_format);
+  FOVEA_RETURN_IF_ERROR(r.read_bool("color", k.color));
+  if (r.has("color") && k.kind != SinkKind::kRos2Mask)
+    return invalid_argument("{}: applies to ros2_mask sinks only", r.key_path("color"));
+  FOVEA_RETURN_IF_ERROR(r.read_list("models", k.models, "a model name"));
+  FOVEA_RETURN_IF_ERROR(r.read_int("queue_depth", k.queue_depth));
+  if (k.queue_depth < 1 || k.queue_depth > 65536)
+    return invalid_argument("{}: {} is not in [1, 65536]", r.key_path("queue_depth"), k.queue_depth);
+  return Status::ok();
+}
+
 Status parse_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k, size_t index) {
+  if (r.get("type").IsDefined() && r.get("type").IsScalar()) {
+    const std::string type = r.get("type").Scalar();
+    if (type == "ros2_detections" || type == "ros2_classification" || type == "ros2_mask")
+      return parse_ros2_sink(r, type, k, index);
+  }
   FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "format", "fps", "models", "queue_depth"}));
   std::string type;
   const YAML::Node type_node = r.get("type");
@@ -281,7 +356,7 @@ Status parse_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k
   else if (type == "annotated_images") k.kind = SinkKind::kAnnotatedImages;
   else if (type == "annotated_video") k.kind = SinkKind::kAnnotatedVideo;
   else if (type == "null") k.kind = SinkKind::kNull;
-  else return invalid_argument("{}: unknown sink type '{}' (json_lines, annotated_images, annotated_video, null)", r.key_path("type"), type);
+  else return invalid_argument("{}: unknown sink type '{}' (json_lines, annotated_images, annotated_video, null, ros2_detections, ros2_classification, ros2_mask)", r.key_path("type"), type);
   k.name = type + "_" + std::to_string(index);
   FOVEA_RETURN_IF_ERROR(r.read_string("name", k.name));
   FOVEA_RETURN_IF_ERROR(r.read_string("path", k.path));
@@ -364,6 +439,7 @@ std::string_view source_kind_name(SourceKind kind) {
     case SourceKind::kSynthetic: return "synthetic";
     case SourceKind::kImageFolder: return "image_folder";
     case SourceKind::kVideoFile: return "video_file";
+    case SourceKind::kRos2Image: return "ros2_image";
   }
   return "unknown";
 }
@@ -374,6 +450,9 @@ std::string_view sink_kind_name(SinkKind kind) {
     case SinkKind::kAnnotatedImages: return "annotated_images";
     case SinkKind::kAnnotatedVideo: return "annotated_video";
     case SinkKind::kNull: return "null";
+    case SinkKind::kRos2Detections: return "ros2_detections";
+    case SinkKind::kRos2Classification: return "ros2_classification";
+    case SinkKind::kRos2Mask: return "ros2_mask";
   }
   return "unknown";
 }

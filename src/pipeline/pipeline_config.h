@@ -17,8 +17,8 @@
 
 namespace fovea::pipeline {
 
-enum class SourceKind { kSynthetic, kImageFolder, kVideoFile };
-enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull };
+enum class SourceKind { kSynthetic, kImageFolder, kVideoFile, kRos2Image };
+enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull, kRos2Detections, kRos2Classification, kRos2Mask };
 
 struct QueueConfig {
   int depth = 4;
@@ -38,6 +38,12 @@ struct SourceConfig {
   bool loop = false;         // files: start over at the end
   std::string frame_id;      // header.frame_id (default: the stream name)
   std::optional<QueueConfig> queue;  // overrides `queues` for this source
+  // ros2_image (builds with ROS 2): the topic, CompressedImage instead of Image, and the `qos`
+  // block as YAML text (a profile name becomes {profile: NAME}); io/ros2 parses it, since the
+  // pipeline layer knows nothing of ROS.
+  std::string topic;
+  bool compressed = false;
+  std::string qos_yaml;
 };
 
 struct ModelConfig {
@@ -58,6 +64,14 @@ struct SinkConfig {
   double video_fps = 30;            // annotated_video
   std::vector<std::string> models;  // model names; empty: every model
   int queue_depth = 16;
+  // ros2_detections / ros2_classification / ros2_mask: topic, `qos` block as YAML text (see
+  // SourceConfig), where LabelInfo goes ("": next to `topic`; "none": not published), class ids
+  // as "index" or "label", and rgb8 VOC colours instead of mono8 class ids for masks.
+  std::string topic;
+  std::string qos_yaml;
+  std::string label_info_topic;
+  std::string class_id_format = "index";
+  bool color = false;
 };
 
 struct PipelineConfig {
@@ -77,7 +91,8 @@ struct PipelineConfig {
   double duration_s = 0;          // 0: until the sources end or Ctrl-C
 };
 
-// "synthetic" | "image_folder" | "video_file"; "json_lines" | "annotated_images" | "annotated_video" | "null".
+// "synthetic" | "image_folder" | "video_file" | "ros2_image"; "json_lines" | "annotated_images" |
+// "annotated_video" | "null" | "ros2_detections" | "ros2_classification" | "ros2_mask".
 std::string_view source_kind_name(SourceKind kind);
 std::string_view sink_kind_name(SinkKind kind);
 

@@ -19,6 +19,7 @@ void add_eval_command(CLI::App& app, int& exit_code);
 #ifdef FOVEA_HAVE_ROS2
 void add_camera_command(CLI::App& app, int& exit_code);
 void add_echo_command(CLI::App& app, int& exit_code);
+void add_node_command(CLI::App& app, int& exit_code);
 #endif
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed command.

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
 #ifdef FOVEA_HAVE_ROS2
   fovea::cli::add_camera_command(app, exit_code);
   fovea::cli::add_echo_command(app, exit_code);
+  fovea::cli::add_node_command(app, exit_code);
 #endif
   // Global options are parsed before any subcommand callback runs.
   app.parse_complete_callback([&] { fovea::log::set_level_from_string(log_level); });

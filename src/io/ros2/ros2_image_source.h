@@ -1,0 +1,62 @@
+// The pipeline's ROS 2 camera input (`type: ros2_image` in the pipeline YAML): a subscription to
+// sensor_msgs/Image, or CompressedImage (JPEG / PNG), on one node, as a live FrameSource. Every
+// message taken becomes a frame or a counted drop: bad geometry, an unknown encoding or
+// undecodable bytes are returned as this frame's error (the pipeline counts a decode_error drop
+// for the source) and counted here with the reason (MessageDropCounter, rate-limited log).
+// The frame keeps the message's header (stamp, frame_id) unless frame_id is overridden, so the
+// results published downstream carry the camera's stamp.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "io/ros2/message_drops.h"
+#include "io/ros2/messages.h"
+#include "io/ros2/node.h"
+#include "pipeline/frame_source.h"
+
+namespace fovea::io::ros2 {
+
+struct Ros2ImageSourceOptions {
+  std::string name;       // the source's name in the pipeline
+  std::string topic;      // ROS topic (relative names resolve against the node's namespace)
+  bool compressed = false;  // CompressedImage instead of Image
+  std::string frame_id;   // "": the message's header.frame_id
+  QosProfile qos = default_subscription_qos();
+};
+
+class Ros2ImageSource : public pipeline::FrameSource {
+ public:
+  // Subscribes at once (so the endpoint is announced before the pipeline starts).
+  static Result<std::unique_ptr<Ros2ImageSource>> create(std::shared_ptr<Node> node,
+                                                         const Ros2ImageSourceOptions& options);
+
+  const std::string& name() const override { return options_.name; }
+  Result<std::optional<pipeline::SourceFrame>> next() override;
+  bool live() const override { return true; }
+  void request_stop() override;
+
+  const std::string& topic() const;  // the resolved ROS topic
+  uint64_t received() const { return received_.load(std::memory_order_relaxed); }
+  const MessageDropCounter& drops() const { return drops_; }
+
+ private:
+  Ros2ImageSource(std::shared_ptr<Node> node, Ros2ImageSourceOptions options);
+  // Waits for and takes messages into the pending queues; false when stopping.
+  bool fill();
+
+  std::shared_ptr<Node> node_;  // outlives the subscription
+  Ros2ImageSourceOptions options_;
+  std::unique_ptr<Subscription<msg::Image>> raw_;
+  std::unique_ptr<Subscription<msg::CompressedImage>> compressed_;
+  std::deque<std::shared_ptr<msg::Image>> pending_raw_;
+  std::deque<msg::CompressedImage> pending_compressed_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> received_{0};
+  MessageDropCounter drops_;
+};
+
+}  // namespace fovea::io::ros2
