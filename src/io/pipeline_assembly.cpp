@@ -1,8 +1,11 @@
 #include "io/pipeline_assembly.h"
 
+#include <filesystem>
 #include <map>
 
 #include "io/file_sources.h"
+#include "io/mcap/mcap_detection_sink.h"
+#include "io/mcap/mcap_image_source.h"
 #include "io/result_sinks.h"
 #include "io/synthetic_camera_source.h"
 #ifdef FOVEA_HAVE_ROS2
@@ -35,6 +38,20 @@ Result<std::unique_ptr<pipeline::FrameSink>> make_sink(const pipeline::SinkConfi
       return std::unique_ptr<pipeline::FrameSink>(std::move(s));
     }
     case SinkKind::kNull: return std::unique_ptr<pipeline::FrameSink>(std::make_unique<NullSink>(k.name));
+    case SinkKind::kMcap: {
+      mcap::McapDetectionSinkOptions o;
+      o.name = k.name;
+      o.path = k.path;
+      o.detections_topic = k.topic;
+      if (k.record_images) o.image_topic = "/{stream}/image_raw";
+      // As the other file sinks: the recording's folder is created when missing.
+      std::error_code ec;
+      const std::filesystem::path parent = std::filesystem::path(k.path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+      FOVEA_ASSIGN_OR_RETURN(o.writer.compression, mcap::parse_compression(k.compression));
+      FOVEA_ASSIGN_OR_RETURN(auto s, mcap::McapDetectionSink::create(o));
+      return std::unique_ptr<pipeline::FrameSink>(std::move(s));
+    }
     case SinkKind::kRos2Detections:
     case SinkKind::kRos2Classification:
     case SinkKind::kRos2Mask: break;  // made by assemble_pipeline on its ROS 2 node
@@ -93,6 +110,18 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
 #else
       return unsupported("{}.type: ros2_image, but this build has no ROS 2", key);
 #endif
+    } else if (sc.kind == SourceKind::kMcap) {
+      mcap::McapImageSourceOptions o;
+      o.name = sc.name;
+      o.path = sc.path;
+      o.topic = sc.topic;
+      o.rate = sc.replay_rate;
+      o.loop = sc.loop;
+      o.frame_id = sc.frame_id;
+      o.compressed_encoding = encoding_of(sc.encoding);
+      Result<std::unique_ptr<mcap::McapImageSource>> src = mcap::McapImageSource::create(o);
+      if (!src.is_ok()) return src.status().with_context(key);
+      made.push_back(std::move(src).value());
     } else {
       FileSourceOptions o;
       o.name = sc.name;

@@ -163,9 +163,43 @@ Status parse_ros2_source(const MapReader& r, SourceConfig& s) {
   return Status::ok();
 }
 
+// type: mcap (path, topic, rate: recorded | max | a multiple, loop, frame_id, queue).
+Status parse_mcap_source(const MapReader& r, const std::string& base_dir, SourceConfig& s) {
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "topic", "rate", "loop", "frame_id", "queue"}));
+  s.kind = SourceKind::kMcap;
+  s.fps = 0;
+  FOVEA_RETURN_IF_ERROR(r.read_string("name", s.name));
+  FOVEA_RETURN_IF_ERROR(r.read_string("path", s.path));
+  FOVEA_RETURN_IF_ERROR(r.read_string("topic", s.topic));
+  if (r.has("rate")) {
+    const YAML::Node n = r.get("rate");
+    const std::string text = n.IsScalar() ? n.Scalar() : std::string();
+    if (text == "recorded") s.replay_rate = 1;
+    else if (text == "max") s.replay_rate = 0;
+    else {
+      FOVEA_RETURN_IF_ERROR(r.read("rate", s.replay_rate, "recorded, max or a positive multiple of the recorded rate"));
+      if (!(s.replay_rate > 0 && s.replay_rate <= 1000))
+        return invalid_argument("{}: {} is not recorded, max or a multiple in (0, 1000]", r.key_path("rate"), s.replay_rate);
+    }
+  }
+  FOVEA_RETURN_IF_ERROR(r.read_bool("loop", s.loop));
+  FOVEA_RETURN_IF_ERROR(r.read_string("frame_id", s.frame_id));
+  if (r.has("queue")) {
+    QueueConfig q;
+    FOVEA_RETURN_IF_ERROR(parse_queue(MapReader(r.get("queue"), r.key_path("queue")), q));
+    s.queue = q;
+  }
+  if (s.name.empty()) return invalid_argument("{}: missing (every source needs a name)", r.key_path("name"));
+  if (s.path.empty()) return invalid_argument("{}: missing (the .mcap bag to replay)", r.key_path("path"));
+  s.path = resolve(base_dir, s.path);
+  return Status::ok();
+}
+
 Status parse_source(const MapReader& r, const std::string& base_dir, SourceConfig& s) {
   if (r.get("type").IsDefined() && r.get("type").IsScalar() && r.get("type").Scalar() == "ros2_image")
     return parse_ros2_source(r, s);
+  if (r.get("type").IsDefined() && r.get("type").IsScalar() && r.get("type").Scalar() == "mcap")
+    return parse_mcap_source(r, base_dir, s);
   FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "streams", "fps", "width", "height", "encoding", "frames",
                                  "loop", "frame_id", "queue"}));
   std::string type;
@@ -174,7 +208,7 @@ Status parse_source(const MapReader& r, const std::string& base_dir, SourceConfi
   if (type == "synthetic") s.kind = SourceKind::kSynthetic;
   else if (type == "image_folder") s.kind = SourceKind::kImageFolder;
   else if (type == "video_file") s.kind = SourceKind::kVideoFile;
-  else return invalid_argument("{}: unknown source type '{}' (synthetic, image_folder, video_file, ros2_image)", r.key_path("type"), type);
+  else return invalid_argument("{}: unknown source type '{}' (synthetic, image_folder, video_file, ros2_image, mcap)", r.key_path("type"), type);
   FOVEA_RETURN_IF_ERROR(r.read_string("name", s.name));
   FOVEA_RETURN_IF_ERROR(r.read_string("path", s.path));
   FOVEA_RETURN_IF_ERROR(r.read_int("streams", s.streams));
@@ -339,11 +373,44 @@ Status parse_ros2_sink(const MapReader& r, const std::string& type, SinkConfig& 
   return Status::ok();
 }
 
+// type: mcap (path, compression, topic, record_images, models, queue_depth). The compression
+// must be built in (FOVEA_HAVE_ZSTD / FOVEA_HAVE_LZ4 come with the fovea target's libraries).
+Status parse_mcap_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k, size_t index) {
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "compression", "topic", "record_images", "models", "queue_depth"}));
+  k.kind = SinkKind::kMcap;
+  k.name = "mcap_" + std::to_string(index);
+  k.topic = "/fovea/detections";
+  FOVEA_RETURN_IF_ERROR(r.read_string("name", k.name));
+  FOVEA_RETURN_IF_ERROR(r.read_string("path", k.path));
+  if (k.path.empty()) return invalid_argument("{}: missing (the .mcap file to record)", r.key_path("path"));
+  k.path = resolve(base_dir, k.path);
+  FOVEA_RETURN_IF_ERROR(r.read_string("compression", k.compression));
+  if (k.compression != "zstd" && k.compression != "lz4" && k.compression != "none")
+    return invalid_argument("{}: '{}' is not zstd, lz4 or none", r.key_path("compression"), k.compression);
+#ifndef FOVEA_HAVE_ZSTD
+  if (k.compression == "zstd")
+    return unsupported("{}: zstd, but this build has no libzstd (use lz4 or none)", r.key_path("compression"));
+#endif
+#ifndef FOVEA_HAVE_LZ4
+  if (k.compression == "lz4")
+    return unsupported("{}: lz4, but this build has no liblz4 (use zstd or none)", r.key_path("compression"));
+#endif
+  FOVEA_RETURN_IF_ERROR(r.read_string("topic", k.topic));
+  if (k.topic.empty()) return invalid_argument("{}: must not be empty", r.key_path("topic"));
+  FOVEA_RETURN_IF_ERROR(r.read_bool("record_images", k.record_images));
+  FOVEA_RETURN_IF_ERROR(r.read_list("models", k.models, "a model name"));
+  FOVEA_RETURN_IF_ERROR(r.read_int("queue_depth", k.queue_depth));
+  if (k.queue_depth < 1 || k.queue_depth > 65536)
+    return invalid_argument("{}: {} is not in [1, 65536]", r.key_path("queue_depth"), k.queue_depth);
+  return Status::ok();
+}
+
 Status parse_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k, size_t index) {
   if (r.get("type").IsDefined() && r.get("type").IsScalar()) {
     const std::string type = r.get("type").Scalar();
     if (type == "ros2_detections" || type == "ros2_classification" || type == "ros2_mask")
       return parse_ros2_sink(r, type, k, index);
+    if (type == "mcap") return parse_mcap_sink(r, base_dir, k, index);
   }
   FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "path", "format", "fps", "models", "queue_depth"}));
   std::string type;
@@ -440,6 +507,7 @@ std::string_view source_kind_name(SourceKind kind) {
     case SourceKind::kImageFolder: return "image_folder";
     case SourceKind::kVideoFile: return "video_file";
     case SourceKind::kRos2Image: return "ros2_image";
+    case SourceKind::kMcap: return "mcap";
   }
   return "unknown";
 }
@@ -453,6 +521,7 @@ std::string_view sink_kind_name(SinkKind kind) {
     case SinkKind::kRos2Detections: return "ros2_detections";
     case SinkKind::kRos2Classification: return "ros2_classification";
     case SinkKind::kRos2Mask: return "ros2_mask";
+    case SinkKind::kMcap: return "mcap";
   }
   return "unknown";
 }

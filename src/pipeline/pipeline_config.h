@@ -17,8 +17,8 @@
 
 namespace fovea::pipeline {
 
-enum class SourceKind { kSynthetic, kImageFolder, kVideoFile, kRos2Image };
-enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull, kRos2Detections, kRos2Classification, kRos2Mask };
+enum class SourceKind { kSynthetic, kImageFolder, kVideoFile, kRos2Image, kMcap };
+enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull, kRos2Detections, kRos2Classification, kRos2Mask, kMcap };
 
 struct QueueConfig {
   int depth = 4;
@@ -44,6 +44,9 @@ struct SourceConfig {
   std::string topic;
   bool compressed = false;
   std::string qos_yaml;
+  // mcap (a rosbag2 MCAP bag; `topic` above, empty: its first image topic): replay pace, 0 = as
+  // fast as the pipeline takes frames (`rate: max`), 1 = the recorded rate, 2 = twice as fast...
+  double replay_rate = 0;
 };
 
 struct ModelConfig {
@@ -72,6 +75,10 @@ struct SinkConfig {
   std::string label_info_topic;
   std::string class_id_format = "index";
   bool color = false;
+  // mcap: chunk compression ("zstd" | "lz4" | "none"), Detection2DArray on `topic` (default
+  // /fovea/detections), and the frames as Image on /<stream>/image_raw when record_images.
+  std::string compression = "zstd";
+  bool record_images = false;
 };
 
 struct PipelineConfig {
@@ -91,8 +98,8 @@ struct PipelineConfig {
   double duration_s = 0;          // 0: until the sources end or Ctrl-C
 };
 
-// "synthetic" | "image_folder" | "video_file" | "ros2_image"; "json_lines" | "annotated_images" |
-// "annotated_video" | "null" | "ros2_detections" | "ros2_classification" | "ros2_mask".
+// "synthetic" | "image_folder" | "video_file" | "ros2_image" | "mcap"; "json_lines" | "annotated_images" |
+// "annotated_video" | "null" | "ros2_detections" | "ros2_classification" | "ros2_mask" | "mcap".
 std::string_view source_kind_name(SourceKind kind);
 std::string_view sink_kind_name(SinkKind kind);
 

@@ -107,6 +107,7 @@ Status check_pipeline_config(const PipelineConfig& c) {
     std::error_code ec;
     if (s.kind == SourceKind::kImageFolder && !fs::is_directory(s.path, ec))
       return not_found("{}.path: {}: no such folder", key, s.path);
+    if (s.kind == SourceKind::kMcap) FOVEA_RETURN_IF_ERROR(check_file(s.path, key + ".path"));
     if (s.kind == SourceKind::kVideoFile) {
 #ifndef FOVEA_HAVE_OPENCV_VIDEOIO
       return unsupported("{}.type: video_file, but this fovea was built without video support (OpenCV videoio)", key);
