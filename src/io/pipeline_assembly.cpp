@@ -54,13 +54,15 @@ Result<std::unique_ptr<pipeline::FrameSink>> make_sink(const pipeline::SinkConfi
     }
     case SinkKind::kRos2Detections:
     case SinkKind::kRos2Classification:
-    case SinkKind::kRos2Mask: break;  // made by assemble_pipeline on its ROS 2 node
+    case SinkKind::kRos2Mask:
+    case SinkKind::kRos2AnnotatedImage: break;  // made by assemble_pipeline on its ROS 2 node
   }
   return internal_error("unknown sink kind");
 }
 
 bool is_ros2_sink(SinkKind kind) {
-  return kind == SinkKind::kRos2Detections || kind == SinkKind::kRos2Classification || kind == SinkKind::kRos2Mask;
+  return kind == SinkKind::kRos2Detections || kind == SinkKind::kRos2Classification || kind == SinkKind::kRos2Mask ||
+         kind == SinkKind::kRos2AnnotatedImage;
 }
 
 }  // namespace

@@ -344,16 +344,28 @@ Status parse_model(const MapReader& r, const std::string& base_dir, ModelConfig&
   return Status::ok();
 }
 
-// type: ros2_detections | ros2_classification | ros2_mask.
+// type: ros2_detections | ros2_classification | ros2_mask | ros2_annotated_image.
 Status parse_ros2_sink(const MapReader& r, const std::string& type, SinkConfig& k, size_t index) {
 #ifndef FOVEA_HAVE_ROS2
   return unsupported("{}: {}, but this build has no ROS 2 (Cyclone DDS)", r.key_path("type"), type);
 #endif
-  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "qos", "label_info_topic", "class_id_format", "color", "models",
-                                 "queue_depth"}));
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "qos", "label_info_topic", "class_id_format", "color", "encoding",
+                                 "models", "queue_depth"}));
   k.kind = type == "ros2_detections" ? SinkKind::kRos2Detections
            : type == "ros2_classification" ? SinkKind::kRos2Classification
-                                           : SinkKind::kRos2Mask;
+           : type == "ros2_mask" ? SinkKind::kRos2Mask
+                                 : SinkKind::kRos2AnnotatedImage;
+  // The annotated image carries its labels drawn in: no class ids, so no LabelInfo either.
+  if (k.kind == SinkKind::kRos2AnnotatedImage) {
+    k.label_info_topic = "none";
+    for (const char* key : {"label_info_topic", "class_id_format"})
+      if (r.has(key)) return invalid_argument("{}: does not apply to ros2_annotated_image sinks", r.key_path(key));
+  }
+  FOVEA_RETURN_IF_ERROR(r.read_string("encoding", k.image_encoding));
+  if (r.has("encoding") && k.kind != SinkKind::kRos2AnnotatedImage)
+    return invalid_argument("{}: applies to ros2_annotated_image sinks only", r.key_path("encoding"));
+  if (k.image_encoding != "bgr8" && k.image_encoding != "rgb8")
+    return invalid_argument("{}: '{}' is not bgr8 or rgb8", r.key_path("encoding"), k.image_encoding);
   k.name = type + "_" + std::to_string(index);
   FOVEA_RETURN_IF_ERROR(r.read_string("name", k.name));
   FOVEA_RETURN_IF_ERROR(r.read_string("topic", k.topic));
@@ -408,7 +420,8 @@ Status parse_mcap_sink(const MapReader& r, const std::string& base_dir, SinkConf
 Status parse_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k, size_t index) {
   if (r.get("type").IsDefined() && r.get("type").IsScalar()) {
     const std::string type = r.get("type").Scalar();
-    if (type == "ros2_detections" || type == "ros2_classification" || type == "ros2_mask")
+    if (type == "ros2_detections" || type == "ros2_classification" || type == "ros2_mask" ||
+        type == "ros2_annotated_image")
       return parse_ros2_sink(r, type, k, index);
     if (type == "mcap") return parse_mcap_sink(r, base_dir, k, index);
   }
@@ -423,7 +436,7 @@ Status parse_sink(const MapReader& r, const std::string& base_dir, SinkConfig& k
   else if (type == "annotated_images") k.kind = SinkKind::kAnnotatedImages;
   else if (type == "annotated_video") k.kind = SinkKind::kAnnotatedVideo;
   else if (type == "null") k.kind = SinkKind::kNull;
-  else return invalid_argument("{}: unknown sink type '{}' (json_lines, annotated_images, annotated_video, null, ros2_detections, ros2_classification, ros2_mask)", r.key_path("type"), type);
+  else return invalid_argument("{}: unknown sink type '{}' (json_lines, annotated_images, annotated_video, null, ros2_detections, ros2_classification, ros2_mask, ros2_annotated_image, mcap)", r.key_path("type"), type);
   k.name = type + "_" + std::to_string(index);
   FOVEA_RETURN_IF_ERROR(r.read_string("name", k.name));
   FOVEA_RETURN_IF_ERROR(r.read_string("path", k.path));
@@ -522,6 +535,7 @@ std::string_view sink_kind_name(SinkKind kind) {
     case SinkKind::kRos2Classification: return "ros2_classification";
     case SinkKind::kRos2Mask: return "ros2_mask";
     case SinkKind::kMcap: return "mcap";
+    case SinkKind::kRos2AnnotatedImage: return "ros2_annotated_image";
   }
   return "unknown";
 }

@@ -18,7 +18,8 @@
 namespace fovea::pipeline {
 
 enum class SourceKind { kSynthetic, kImageFolder, kVideoFile, kRos2Image, kMcap };
-enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull, kRos2Detections, kRos2Classification, kRos2Mask, kMcap };
+enum class SinkKind { kJsonLines, kAnnotatedImages, kAnnotatedVideo, kNull, kRos2Detections, kRos2Classification, kRos2Mask, kMcap,
+                      kRos2AnnotatedImage };
 
 struct QueueConfig {
   int depth = 4;
@@ -75,6 +76,7 @@ struct SinkConfig {
   std::string label_info_topic;
   std::string class_id_format = "index";
   bool color = false;
+  std::string image_encoding = "bgr8";  // ros2_annotated_image: bgr8 | rgb8
   // mcap: chunk compression ("zstd" | "lz4" | "none"), Detection2DArray on `topic` (default
   // /fovea/detections), and the frames as Image on /<stream>/image_raw when record_images.
   std::string compression = "zstd";
@@ -99,7 +101,8 @@ struct PipelineConfig {
 };
 
 // "synthetic" | "image_folder" | "video_file" | "ros2_image" | "mcap"; "json_lines" | "annotated_images" |
-// "annotated_video" | "null" | "ros2_detections" | "ros2_classification" | "ros2_mask" | "mcap".
+// "annotated_video" | "null" | "ros2_detections" | "ros2_classification" | "ros2_mask" | "mcap" |
+// "ros2_annotated_image".
 std::string_view source_kind_name(SourceKind kind);
 std::string_view sink_kind_name(SinkKind kind);
 

@@ -70,6 +70,14 @@ Result<std::unique_ptr<pipeline::FrameSink>> Ros2PipelineEndpoints::make_sink(co
       o.kind = ResultTopicKind::kMask;
       type = "sensor_msgs/msg/Image";
       break;
+    case pipeline::SinkKind::kRos2AnnotatedImage: {
+      o.kind = ResultTopicKind::kAnnotatedImage;
+      type = "sensor_msgs/msg/Image";
+      Result<vision::PixelEncoding> encoding = vision::parse_encoding(config.image_encoding);
+      if (!encoding.is_ok()) return encoding.status().with_context(key + ".encoding");
+      o.annotated_encoding = *encoding;
+      break;
+    }
     default: return internal_error("{}: not a ROS 2 sink", key);
   }
   Result<ClassIdFormat> format = parse_class_id_format(config.class_id_format);

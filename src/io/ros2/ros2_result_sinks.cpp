@@ -1,5 +1,7 @@
 #include "io/ros2/ros2_result_sinks.h"
 
+#include "io/result_sinks.h"
+
 namespace fovea::io::ros2 {
 
 std::string label_info_topic_for(const std::string& topic) {
@@ -23,13 +25,19 @@ Result<std::unique_ptr<Ros2ResultSink>> Ros2ResultSink::create(std::shared_ptr<N
                              node->create_publisher<msg::Classification>(options.topic, options.qos));
       break;
     }
+    case ResultTopicKind::kAnnotatedImage:
+      if (options.annotated_encoding != vision::PixelEncoding::kBgr8 &&
+          options.annotated_encoding != vision::PixelEncoding::kRgb8)
+        return invalid_argument("{}: the annotated image's encoding must be bgr8 or rgb8", options.name);
+      [[fallthrough]];
     case ResultTopicKind::kMask: {
       FOVEA_ASSIGN_OR_RETURN(sink->mask_, node->create_publisher<msg::Image>(options.topic, options.qos));
       break;
     }
   }
-  // Masks carry class ids too, so their LabelInfo is as useful as a detector's.
-  if (options.label_info_topic != "none") {
+  // Masks carry class ids too, so their LabelInfo is as useful as a detector's; the annotated
+  // image has its labels drawn in and needs none.
+  if (options.label_info_topic != "none" && options.kind != ResultTopicKind::kAnnotatedImage) {
     const std::string topic =
         options.label_info_topic.empty() ? label_info_topic_for(options.topic) : options.label_info_topic;
     QosProfile latched = default_publisher_qos();
@@ -60,6 +68,15 @@ Status Ros2ResultSink::publish_label_info(const pipeline::SinkItem& item) {
   return Status::ok();
 }
 
+// The frame with its results drawn, in the frame's header; drawing happens on an rgb8 copy (the
+// file sink's renderer), so the frame the other sinks see is untouched.
+Result<msg::Image> Ros2ResultSink::annotated_image(const pipeline::SinkItem& item) const {
+  FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> rgb, render_annotated_rgb(item));
+  const pipeline::Frame& frame = item.frame->frame;
+  return image_from_rgb(rgb.data(), frame.image.width, frame.image.height, options_.annotated_encoding,
+                        header_from_frame(frame.header));
+}
+
 Status Ros2ResultSink::write(const pipeline::SinkItem& item) {
   static const std::vector<std::string> kNoLabels;
   const std::vector<std::string>& labels = item.labels ? *item.labels : kNoLabels;
@@ -69,6 +86,10 @@ Status Ros2ResultSink::write(const pipeline::SinkItem& item) {
   } else if (classification_) {
     FOVEA_RETURN_IF_ERROR(
         classification_->publish(classification_to_message(item.result, labels, options_.class_id_format)));
+  } else if (options_.kind == ResultTopicKind::kAnnotatedImage) {
+    Result<msg::Image> image = annotated_image(item);
+    if (!image.is_ok()) return image.status().with_context(options_.name);
+    FOVEA_RETURN_IF_ERROR(mask_->publish(*image));
   } else {
     Result<msg::Image> mask = options_.color_mask ? mask_to_color_image(item.result) : mask_to_image(item.result);
     if (!mask.is_ok()) return mask.status().with_context(options_.name);

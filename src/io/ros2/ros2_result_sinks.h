@@ -1,9 +1,10 @@
 // The pipeline's ROS 2 outputs (pipeline YAML sinks `ros2_detections`, `ros2_classification`,
-// `ros2_mask`): each result is published on one topic, with the input frame's header (stamp and
+// `ros2_mask`, `ros2_annotated_image`): each result is published on one topic, with the input frame's header (stamp and
 // frame_id) copied through, so a consumer can match results to images and measure latency.
 // Detections are in original-image pixels (vision_msgs/Detection2DArray); classification is the
 // top-k (vision_msgs/Classification); masks are sensor_msgs/Image, mono8 class ids or rgb8 VOC
-// colours. When a model has labels, a vision_msgs/LabelInfo (class id -> name, the detector's
+// colours; the annotated image is the frame with its results drawn (vision/draw_results.h, as the
+// annotated_images file sink), bgr8 or rgb8. When a model has labels, a vision_msgs/LabelInfo (class id -> name, the detector's
 // threshold) goes out transient-local and keep-last 1, as Isaac ROS does, so a subscriber that
 // comes later still gets it: once per model, before that model's first result.
 #pragma once
@@ -20,7 +21,7 @@
 
 namespace fovea::io::ros2 {
 
-enum class ResultTopicKind { kDetections, kClassification, kMask };
+enum class ResultTopicKind { kDetections, kClassification, kMask, kAnnotatedImage };
 
 struct Ros2ResultSinkOptions {
   std::string name;   // the sink's name in the pipeline
@@ -31,6 +32,7 @@ struct Ros2ResultSinkOptions {
   std::string label_info_topic;
   ClassIdFormat class_id_format = ClassIdFormat::kIndex;
   bool color_mask = false;                      // kMask: rgb8 colours instead of mono8 class ids
+  vision::PixelEncoding annotated_encoding = vision::PixelEncoding::kBgr8;  // kAnnotatedImage: bgr8 | rgb8
   std::map<std::string, float> model_thresholds;  // model name -> confidence threshold (LabelInfo)
 };
 
@@ -53,12 +55,13 @@ class Ros2ResultSink : public pipeline::FrameSink {
  private:
   Ros2ResultSink(std::shared_ptr<Node> node, Ros2ResultSinkOptions options) : node_(std::move(node)), options_(std::move(options)) {}
   Status publish_label_info(const pipeline::SinkItem& item);
+  Result<msg::Image> annotated_image(const pipeline::SinkItem& item) const;
 
   std::shared_ptr<Node> node_;
   Ros2ResultSinkOptions options_;
   std::unique_ptr<Publisher<msg::Detection2DArray>> detections_;
   std::unique_ptr<Publisher<msg::Classification>> classification_;
-  std::unique_ptr<Publisher<msg::Image>> mask_;
+  std::unique_ptr<Publisher<msg::Image>> mask_;  // also the annotated image
   std::unique_ptr<Publisher<msg::LabelInfo>> label_info_;
   std::set<std::string> labelled_models_;  // models whose LabelInfo went out
   uint64_t published_ = 0;
