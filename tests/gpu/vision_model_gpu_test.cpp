@@ -1,6 +1,6 @@
 // pipeline::VisionModel on the GPU against the CPU VisionModel (the reference) on the
-// YOLOv8n-architecture model (random weights: threshold 0.3 leaves a few hundred candidates with
-// close scores, a hard case for ordering) and a synthetic 1920x1080 bgr8 frame. Skips without a GPU.
+// YOLOv8n-architecture demo detector (models/demo, trained) and the demo's sample scenes scaled to
+// 1920x1080 and 1280x720 bgr8 frames. Skips without a GPU.
 //
 // Matching rule, stated:
 //   FP32: the same number of detections, each CPU detection paired (in order, or with a GPU one of
@@ -19,36 +19,17 @@
 #include <filesystem>
 
 #include "gpu_test_env.h"
-#include "io/image_file.h"
+#include "../sample_scene_frame.h"
 #include "pipeline/vision_model.h"
 
 namespace fovea::pipeline {
 namespace {
 
-struct OwnedFrame {
-  std::vector<uint8_t> bytes;
-  Frame frame;
-};
+using test::OwnedFrame;
 
-// One of the demo's sample scenes (objects the trained detector knows), scaled by nearest neighbour
-// to w x h, bgr8 with a padded step.
+// Sample scene `seed` at w x h, step padded by 64 bytes, frame_id = source.
 OwnedFrame make_frame(int w, int h, int seed, const std::string& source) {
-  OwnedFrame f;
-  const std::string path = std::string(FOVEA_SOURCE_DIR) + "/models/demo/samples/images/00000" +
-                           std::to_string(seed % 5) + ".jpg";
-  auto picture = io::read_image_file(path, vision::PixelEncoding::kBgr8);
-  EXPECT_TRUE(picture.is_ok()) << picture.status().message();
-  const size_t step = static_cast<size_t>(w) * 3 + 64;
-  f.bytes.assign(step * h, 0);
-  if (picture.is_ok())
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const int sx = x * picture->width / w, sy = y * picture->height / h;
-        const uint8_t* src = picture->pixels.data() + (static_cast<size_t>(sy) * picture->width + sx) * 3;
-        std::copy(src, src + 3, f.bytes.data() + y * step + 3 * x);
-      }
-  f.frame.image = vision::ImageView{f.bytes.data(), f.bytes.size(), w, h, step, vision::PixelEncoding::kBgr8};
-  f.frame.source = source;
+  OwnedFrame f = test::sample_scene_frame(w, h, seed, source, 64);
   f.frame.header.frame_id = source;
   return f;
 }

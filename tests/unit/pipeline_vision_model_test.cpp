@@ -1,5 +1,5 @@
-// VisionModel on the CPU: the YOLOv8n-architecture model (random weights, so a low threshold) on
-// synthetic frames; batches equal single runs; bad frames fail naming their source. Plus the
+// VisionModel on the CPU: the demo detector (YOLOv8n architecture, trained) on the demo's sample
+// scenes; batches equal single runs; bad frames fail naming their source. Plus the
 // decoder auto-detection rule and the mask mapping on synthetic outputs.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/image_file.h"
+#include "../sample_scene_frame.h"
 #include "pipeline/vision_model.h"
 #include "pipeline/vision_model_io.h"
 
@@ -16,29 +16,11 @@ namespace {
 
 const std::string kModel = std::string(FOVEA_SOURCE_DIR) + "/models/demo/detector.onnx";
 
-// A bgr8 frame: one of the demo's sample scenes (objects the trained detector knows) scaled by
-// nearest neighbour to w x h; step padded by 9 bytes.
-struct OwnedFrame {
-  std::vector<uint8_t> bytes;
-  Frame frame;
-};
+using test::OwnedFrame;
+
+// Sample scene `seed` at w x h (step padded by 9 bytes) with a header and sequence from the seed.
 OwnedFrame make_frame(int w, int h, int seed, const std::string& source) {
-  OwnedFrame f;
-  const std::string path = std::string(FOVEA_SOURCE_DIR) + "/models/demo/samples/images/00000" +
-                           std::to_string(seed % 5) + ".jpg";
-  auto picture = io::read_image_file(path, vision::PixelEncoding::kBgr8);
-  EXPECT_TRUE(picture.is_ok()) << picture.status().message();
-  const size_t step = static_cast<size_t>(w) * 3 + 9;
-  f.bytes.assign(step * h, 0);
-  if (picture.is_ok())
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const int sx = x * picture->width / w, sy = y * picture->height / h;
-        const uint8_t* src = picture->pixels.data() + (static_cast<size_t>(sy) * picture->width + sx) * 3;
-        std::copy(src, src + 3, f.bytes.data() + y * step + 3 * x);
-      }
-  f.frame.image = vision::ImageView{f.bytes.data(), f.bytes.size(), w, h, step, vision::PixelEncoding::kBgr8};
-  f.frame.source = source;
+  OwnedFrame f = test::sample_scene_frame(w, h, seed, source, 9);
   f.frame.header.frame_id = "camera_" + std::to_string(seed);
   f.frame.header.stamp_ns = 1000 + seed;
   f.frame.sequence = seed;

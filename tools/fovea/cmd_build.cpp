@@ -25,7 +25,8 @@ struct BuildCommandOptions {
   BuildFlags flags;
 };
 
-Status write_json(const std::string& path, const nlohmann::json& j) {
+// Used by the CUDA build only.
+[[maybe_unused]] Status write_json(const std::string& path, const nlohmann::json& j) {
   std::ofstream f(path);
   if (!f) return io_error("cannot write '{}'", path);
   f << j.dump(2) << "\n";

@@ -96,7 +96,8 @@ Status write_outputs(const Graph& graph, const std::vector<Tensor>& outputs, con
 }
 
 // "name:1x3x640x640" for --min/opt/maxShapes.
-std::string shape_spec_of(const std::string& name, const Dims& d) {
+// Used by the CUDA build only.
+[[maybe_unused]] std::string shape_spec_of(const std::string& name, const Dims& d) {
   std::string s = name + ":";
   for (size_t i = 0; i < d.size(); ++i) s += (i ? "x" : "") + std::to_string(d[i]);
   return s;

@@ -5,12 +5,10 @@
 // SIGTERM (first: drain, second: drop what is queued) or --duration; prints a summary at exit.
 #ifdef FOVEA_HAVE_ROS2
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 
 #include "commands.h"
+#include "pipeline_session.h"
 #include "io/pipeline_assembly.h"
 #include "io/ros2/node.h"
 #include "pipeline/pipeline_config.h"
@@ -18,38 +16,11 @@
 namespace fovea::cli {
 namespace {
 
-std::atomic<int> g_node_signals{0};
-extern "C" void on_node_signal(int) { g_node_signals.fetch_add(1); }
-
 struct NodeFlags {
   std::string config_path;
   double duration_s = -1;  // -1: the config's
   io::RosNodeSettings ros;
 };
-
-void print_node_summary(const pipeline::MetricsSnapshot& s) {
-  std::printf("node ran %.1f s\n", s.uptime_s);
-  for (const pipeline::SourceMetrics& src : s.sources)
-    std::printf("  source %s: %llu frames, %llu dropped as undecodable\n", src.name.c_str(),
-                static_cast<unsigned long long>(src.counts.frames), static_cast<unsigned long long>(src.counts.decode_errors));
-  for (const pipeline::ModelMetrics& m : s.models) {
-    const pipeline::LatencySummary& e2e = m.stages[static_cast<size_t>(pipeline::Stage::kEndToEnd)];
-    std::printf("  model %s: %llu results; end to end p50 %.2f p90 %.2f p99 %.2f max %.2f ms\n", m.name.c_str(),
-                static_cast<unsigned long long>(e2e.count), e2e.p50_ms, e2e.p90_ms, e2e.p99_ms, e2e.max_ms);
-    for (const pipeline::LaneMetrics& l : s.lanes) {
-      if (l.model != m.name) continue;
-      std::string drops;
-      for (size_t r = 0; r < pipeline::kDropReasonCount; ++r)
-        if (l.counts.dropped[r])
-          drops += fmt::format(", {} {}", pipeline::drop_reason_name(static_cast<pipeline::DropReason>(r)), l.counts.dropped[r]);
-      std::printf("    <- %s: %llu entered, %llu processed%s\n", l.source.c_str(),
-                  static_cast<unsigned long long>(l.counts.entered), static_cast<unsigned long long>(l.counts.processed),
-                  drops.empty() ? ", none dropped" : drops.c_str());
-    }
-  }
-  for (const pipeline::SinkMetrics& k : s.sinks)
-    if (k.errors) std::printf("  sink %s: %llu publish errors\n", k.name.c_str(), static_cast<unsigned long long>(k.errors));
-}
 
 int run_node(const NodeFlags& flags) {
   Result<pipeline::PipelineConfig> loaded = pipeline::load_pipeline_config(flags.config_path);
@@ -82,38 +53,13 @@ int run_node(const NodeFlags& flags) {
                  flags.config_path.c_str());
   }
 
-  g_node_signals = 0;
-  auto previous_int = std::signal(SIGINT, on_node_signal);
-  auto previous_term = std::signal(SIGTERM, on_node_signal);
-  if (const Status st = p.start(); !st.is_ok()) return report_error(st.message());
-  std::fprintf(stderr, "node running%s (Ctrl-C to stop)\n",
-               config.duration_s > 0 ? fmt::format(" for {} s", config.duration_s).c_str() : "");
-  const auto start = std::chrono::steady_clock::now();
-  int handled = 0;
-  bool stopping = false;
-  while (!p.wait_for(std::chrono::milliseconds(100))) {
-    const int signals = g_node_signals.load();
-    if (signals > handled) {
-      handled = signals;
-      if (signals == 1) {
-        std::fprintf(stderr, "\nstopping: draining the queues (Ctrl-C again to drop what is queued)\n");
-        p.request_stop();
-      } else {
-        p.abort();
-      }
-      stopping = true;
-    }
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!stopping && config.duration_s > 0 && elapsed >= config.duration_s) {
-      p.request_stop();
-      stopping = true;
-    }
-  }
-  p.wait();
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  const Status ran = run_pipeline_until_stopped(p, config.duration_s, {}, [&] {
+    std::fprintf(stderr, "node running%s (Ctrl-C to stop)\n",
+                 config.duration_s > 0 ? fmt::format(" for {} s", config.duration_s).c_str() : "");
+  });
+  if (!ran.is_ok()) return report_error(ran.message());
   const pipeline::MetricsSnapshot snapshot = p.snapshot();
-  print_node_summary(snapshot);
+  print_pipeline_summary(snapshot, "node");
   std::fflush(stdout);
   if (const Status st = p.accounting().check_balanced(); !st.is_ok())
     return report_error("frame accounting does not balance (a bug): " + st.message());

@@ -3,15 +3,13 @@
 // end, --duration passes, or Ctrl-C / SIGTERM (the first drains the queues, a second drops what is
 // still queued). The JSON summary is written at exit and a short one printed. Exit code 0 when the
 // pipeline ran (drops are reported, not failures), 1 when the config or setup failed.
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <thread>
 
 #include "commands.h"
+#include "pipeline_session.h"
 #include "core/logging.h"
 #include "core/progress_bar.h"
 #include "io/pipeline_assembly.h"
@@ -21,9 +19,6 @@
 
 namespace fovea::cli {
 namespace {
-
-std::atomic<int> g_signals{0};
-extern "C" void on_stop_signal(int) { g_signals.fetch_add(1); }
 
 struct RunFlags {
   std::string config_path;
@@ -46,38 +41,6 @@ int64_t frames_done(const pipeline::MetricsSnapshot& s) {
   for (const pipeline::SourceMetrics& src : s.sources)
     total += static_cast<int64_t>(src.counts.decode_errors + (done.count(src.name) ? done[src.name] : 0));
   return total;
-}
-
-void print_summary(const pipeline::MetricsSnapshot& s) {
-  std::printf("pipeline ran %.1f s\n", s.uptime_s);
-  for (const pipeline::SourceMetrics& src : s.sources)
-    std::printf("  source %s: %llu frames, %llu decode errors\n", src.name.c_str(),
-                static_cast<unsigned long long>(src.counts.frames), static_cast<unsigned long long>(src.counts.decode_errors));
-  for (const pipeline::ModelMetrics& m : s.models) {
-    const pipeline::LatencySummary& e2e = m.stages[static_cast<size_t>(pipeline::Stage::kEndToEnd)];
-    const double fps = s.uptime_s > 0 ? static_cast<double>(e2e.count) / s.uptime_s : 0.0;
-    std::printf("  model %s (%s)\n    %llu results, %.1f per s; end to end p50 %.2f p90 %.2f p99 %.2f max %.2f ms; "
-                "%llu batches, mean size %.2f",
-                m.name.c_str(), m.description.c_str(), static_cast<unsigned long long>(e2e.count), fps, e2e.p50_ms,
-                e2e.p90_ms, e2e.p99_ms, e2e.max_ms, static_cast<unsigned long long>(m.exec_count),
-                m.exec_count ? static_cast<double>(m.inference_count) / static_cast<double>(m.exec_count) : 0.0);
-    if (s.deadline_ms > 0)
-      std::printf("; %llu over the %.1f ms deadline", static_cast<unsigned long long>(m.deadline_misses), s.deadline_ms);
-    std::printf("\n");
-    for (const pipeline::LaneMetrics& l : s.lanes) {
-      if (l.model != m.name) continue;
-      std::string drops;
-      for (size_t r = 0; r < pipeline::kDropReasonCount; ++r)
-        if (l.counts.dropped[r])
-          drops += fmt::format(", {} {}", pipeline::drop_reason_name(static_cast<pipeline::DropReason>(r)), l.counts.dropped[r]);
-      std::printf("    <- %s: %llu entered, %llu processed%s\n", l.source.c_str(),
-                  static_cast<unsigned long long>(l.counts.entered), static_cast<unsigned long long>(l.counts.processed),
-                  drops.empty() ? ", none dropped" : drops.c_str());
-    }
-  }
-  for (const pipeline::SinkMetrics& k : s.sinks)
-    if (k.errors) std::printf("  sink %s: %llu write errors\n", k.name.c_str(), static_cast<unsigned long long>(k.errors));
-  std::printf("  %s\n", s.nvml_status.c_str());
 }
 
 int run_pipeline(const RunFlags& flags) {
@@ -113,36 +76,10 @@ int run_pipeline(const RunFlags& flags) {
   if (finite && !flags.no_progress)
     progress = std::make_unique<ProgressBar>("frames", static_cast<int>(std::min<int64_t>(run.finite_frames, INT32_MAX)));
 
-  g_signals = 0;
-  auto previous_int = std::signal(SIGINT, on_stop_signal);
-  auto previous_term = std::signal(SIGTERM, on_stop_signal);
-  if (const Status st = p.start(); !st.is_ok()) return report_error(st.message());
-  const auto start = std::chrono::steady_clock::now();
-  int handled_signals = 0;
-  bool stopping = false;
-  while (!p.wait_for(std::chrono::milliseconds(100))) {
-    const int signals = g_signals.load();
-    if (signals > handled_signals) {
-      handled_signals = signals;
-      if (signals == 1) {
-        std::fprintf(stderr, "\nstopping: draining the queues (Ctrl-C again to drop what is queued)\n");
-        p.request_stop();
-      } else {
-        std::fprintf(stderr, "\naborting: queued frames are dropped (shutdown)\n");
-        p.abort();
-      }
-      stopping = true;
-    }
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!stopping && config.duration_s > 0 && elapsed >= config.duration_s) {
-      p.request_stop();
-      stopping = true;
-    }
+  const Status ran = run_pipeline_until_stopped(p, config.duration_s, [&] {
     if (progress) progress->update(static_cast<int>(frames_done(p.snapshot())));
-  }
-  p.wait();
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  });
+  if (!ran.is_ok()) return report_error(ran.message());
   const pipeline::MetricsSnapshot snapshot = p.snapshot();
   if (progress) {
     progress->update(static_cast<int>(frames_done(snapshot)));
@@ -150,7 +87,7 @@ int run_pipeline(const RunFlags& flags) {
   }
   if (server) server->stop();
 
-  print_summary(snapshot);
+  print_pipeline_summary(snapshot, "pipeline");
   if (!config.summary_path.empty()) {
     std::ofstream out(config.summary_path, std::ios::binary | std::ios::trunc);
     out << pipeline::render_summary_json(snapshot);

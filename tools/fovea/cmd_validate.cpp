@@ -44,8 +44,9 @@ std::string sanitized(const std::string& name) {
 }
 
 // ONNX Runtime through tools/reference/ort_reference.py (python3 with onnxruntime).
-Result<std::vector<Tensor>> run_onnxruntime(const std::string& model, const Graph& graph,
-                                            const std::map<std::string, Tensor>& inputs) {
+// Used by the CUDA build only.
+[[maybe_unused]] Result<std::vector<Tensor>> run_onnxruntime(const std::string& model, const Graph& graph,
+                                                             const std::map<std::string, Tensor>& inputs) {
   std::string script;
   if (const char* env = std::getenv("FOVEA_ORT_REFERENCE")) script = env;
   if (script.empty()) {
