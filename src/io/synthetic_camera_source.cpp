@@ -17,6 +17,10 @@ struct Buffer {
   std::vector<uint8_t> pixels;
   std::vector<cv::Rect> dirty;  // regions that differ from the background
   bool initialized = false;
+  std::shared_ptr<pipeline::HostMemoryLocker> locker;  // set when `pixels` is page-locked
+  ~Buffer() {
+    if (locker) locker->unlock(pixels.data());
+  }
 };
 
 // One gradient background per size and encoding, shared by every camera that uses it.
@@ -53,6 +57,7 @@ struct SyntheticCameraSource::Pool {
   std::mutex mutex;
   std::vector<std::unique_ptr<Buffer>> free;
   std::shared_ptr<const std::vector<uint8_t>> background;
+  std::shared_ptr<pipeline::HostMemoryLocker> locker;  // page-locks new buffers when set
 };
 
 SyntheticCameraSource::SyntheticCameraSource(const SyntheticCameraOptions& options) : options_(options) {}
@@ -71,6 +76,12 @@ Result<std::unique_ptr<SyntheticCameraSource>> SyntheticCameraSource::create(con
   s->pool_ = std::make_shared<Pool>();
   s->pool_->background = shared_background(options.width, options.height, options.encoding);
   return s;
+}
+
+bool SyntheticCameraSource::use_page_locked_memory(std::shared_ptr<pipeline::HostMemoryLocker> locker) {
+  std::lock_guard lock(pool_->mutex);
+  pool_->locker = std::move(locker);
+  return pool_->locker != nullptr;
 }
 
 void SyntheticCameraSource::request_stop() {
@@ -122,6 +133,12 @@ Result<std::optional<pipeline::SourceFrame>> SyntheticCameraSource::next() {
   if (!buffer->initialized) {
     buffer->pixels = bg;
     buffer->initialized = true;
+    std::shared_ptr<pipeline::HostMemoryLocker> locker;
+    {
+      std::lock_guard lock(pool_->mutex);
+      locker = pool_->locker;
+    }
+    if (locker && locker->lock(buffer->pixels.data(), buffer->pixels.size())) buffer->locker = std::move(locker);
   } else {
     for (const cv::Rect& r : buffer->dirty)
       for (int y = r.y; y < r.y + r.height; ++y) {

@@ -4,7 +4,8 @@
 // by its index), so several cameras are distinguishable.
 //
 // Cost stays low at 1920x1080 x many cameras: frame buffers come from a pool and go back to it
-// when the pipeline releases them, and a recycled buffer only has the regions the shapes were
+// when the pipeline releases them (page-locked once each when a GPU model reads the camera, as a
+// camera driver's DMA buffers would be), and a recycled buffer only has the regions the shapes were
 // drawn in restored from the (shared) background before the new shapes are drawn.
 //
 // Pacing: frame n is due at start + n / fps. A camera that falls more than a frame behind (its
@@ -46,6 +47,7 @@ class SyntheticCameraSource : public pipeline::FrameSource {
   bool live() const override { return true; }
   void request_stop() override;
   size_t frame_bytes() const override { return frame_bytes_; }
+  bool use_page_locked_memory(std::shared_ptr<pipeline::HostMemoryLocker> locker) override;
 
  private:
   struct Pool;

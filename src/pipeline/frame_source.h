@@ -5,9 +5,8 @@
 // models and sinks without a copy, and a source can recycle its buffers (a pool whose deleter
 // returns the buffer) once every stage has let go. The frame is immutable once it enters.
 //
-// GPU seam (docs/pipeline.md): the next step adds an optional device copy here (device buffer
-// from a pool sized from the config + the CUDA event recorded after its upload on the source's
-// stream); the model stage then waits on that event on its own stream instead of uploading.
+// Frames stay in host memory here; a GPU model's own stages upload them (pipeline/cuda/
+// gpu_batch_stages.h), straight from the source's buffers when the source page-locked them.
 #pragma once
 
 #include <chrono>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "pipeline/host_memory_locker.h"
 #include "pipeline/vision_model.h"
 
 namespace fovea::pipeline {
@@ -54,6 +54,13 @@ class FrameSource {
   virtual void request_stop() {}
   // Bytes of one frame, for the memory bound reported at start (0 if unknown).
   virtual size_t frame_bytes() const { return 0; }
+  // Called before the start when the source feeds a GPU model: a source that owns its frame
+  // buffers may page-lock them with `locker`. True when every frame it produces will be
+  // page-locked (the GPU stages then need no pinned staging for it).
+  virtual bool use_page_locked_memory(std::shared_ptr<HostMemoryLocker> locker) {
+    (void)locker;
+    return false;
+  }
 };
 
 // One result on its way to the sinks.

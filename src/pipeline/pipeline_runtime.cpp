@@ -125,7 +125,41 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
   p->source_fps_.assign(p->sources_.size(), 0.0);
   p->model_fps_.assign(p->models_.size(), 0.0);
   p->compute_memory_bound();
+  FOVEA_RETURN_IF_ERROR(p->prepare_gpu_frames());
   return p;
+}
+
+// GPU models: their sources page-lock their frame buffers where they can, and every instance
+// allocates its frame slots up front for the largest frame of its sources.
+Status Pipeline::prepare_gpu_frames() {
+  std::shared_ptr<HostMemoryLocker> locker;
+  bool locker_asked = false;
+  std::vector<int> locked(sources_.size(), -1);  // -1: not asked yet
+  for (auto& stage : models_) {
+    if (stage->instances.front()->config().device != ComputeDevice::kGpu) continue;
+    if (!locker_asked) {
+      locker = make_cuda_host_memory_locker();
+      locker_asked = true;
+    }
+    size_t frame_bytes = 0;
+    bool size_known = true, all_locked = true;
+    for (size_t s : stage->sources) {
+      if (locked[s] < 0) locked[s] = locker && sources_[s].source->use_page_locked_memory(locker) ? 1 : 0;
+      all_locked = all_locked && locked[s] == 1;
+      const size_t bytes = sources_[s].source->frame_bytes();
+      size_known = size_known && bytes > 0;
+      frame_bytes = std::max(frame_bytes, bytes);
+    }
+    for (auto& vm : stage->instances) {
+      auto report = vm->reserve_frame_buffers(size_known ? frame_bytes : 0, all_locked);
+      if (!report.is_ok()) return report.status().with_context(fmt::format("model '{}'", stage->name));
+      if (!report->empty()) memory_report_ += "; " + *report;
+    }
+  }
+  const auto n_locked = std::count(locked.begin(), locked.end(), 1);
+  if (n_locked > 0)
+    memory_report_ += fmt::format("; frames page-locked for direct DMA: {} of {} sources", n_locked, sources_.size());
+  return Status::ok();
 }
 
 // Distinct frames alive per source are bounded by its queue slots in every model it feeds, the
@@ -268,18 +302,19 @@ void Pipeline::run_worker(size_t m, size_t instance) {
   ModelStage& stage = *models_[m];
   VisionModel& vm = *stage.instances[instance];
   for (;;) {
-    std::vector<DynamicBatcher<FramePtr>::Entry> batch = stage.batcher->next_batch();
+    std::vector<BatchEntry> batch = stage.batcher->next_batch();
     if (batch.empty()) break;
     run_batch(m, vm, batch);
   }
+  vm.drain();  // a pipelined model may still be completing batches
   worker_finished(m);
   thread_finished();
 }
 
-void Pipeline::run_batch(size_t m, VisionModel& vm, std::vector<DynamicBatcher<FramePtr>::Entry>& batch) {
+void Pipeline::run_batch(size_t m, VisionModel& vm, std::vector<BatchEntry>& batch) {
   ModelStage& stage = *models_[m];
   const auto taken = SteadyClock::now();
-  std::vector<DynamicBatcher<FramePtr>::Entry*> live;
+  std::vector<BatchEntry*> live;
   for (auto& e : batch) {
     const double waited_ms = ms_between(e.item->entered, taken);
     metrics_->stage(m, Stage::kQueue).record_ms(ms_between(e.enqueued, taken));
@@ -292,43 +327,63 @@ void Pipeline::run_batch(size_t m, VisionModel& vm, std::vector<DynamicBatcher<F
     live.push_back(&e);
   }
   if (live.empty()) return;
-
-  auto run_frames = [&](std::span<DynamicBatcher<FramePtr>::Entry* const> entries) -> bool {
-    std::vector<Frame> frames;
-    frames.reserve(entries.size());
-    for (auto* e : entries) frames.push_back(e->item->frame);
-    StageTimes times;
-    const auto t0 = SteadyClock::now();
-    Result<std::vector<FrameResult>> results = vm.run(frames, &times);
-    const double model_ms = ms_between(t0, SteadyClock::now());
-    if (!results.is_ok() || results->size() != entries.size()) {
-      if (entries.size() == 1) {
-        const std::string why = results.is_ok() ? fmt::format("returned {} results for 1 frame", results->size())
-                                                : results.status().message();
-        model_log_.warn(fmt::format("model '{}': frame {} of '{}' dropped (model_error): {}", stage.name,
-                                    entries[0]->item->frame.sequence, entries[0]->item->frame.source, why));
-      }
-      return false;
+  // One bad frame costs only itself: frames the model would reject are dropped before batching.
+  auto entries = std::make_shared<std::vector<BatchEntry>>();
+  for (auto* e : live) {
+    if (Status s = vm.check_frame(e->item->frame); !s.is_ok()) {
+      drop_model_error(m, *e, s.message());
+      continue;
     }
-    const int n = static_cast<int>(entries.size());
-    metrics_->record_batch(m, n, times, model_ms);
-    for (size_t i = 0; i < entries.size(); ++i) {
-      Delivery d{std::move((*results)[i]), entries[i]->item, times, n};
-      stage.sequencer->complete(entries[i]->lane, entries[i]->ticket, std::move(d),
+    entries->push_back(std::move(*e));
+  }
+  if (!entries->empty()) submit_batch(m, vm, std::move(entries));
+}
+
+void Pipeline::submit_batch(size_t m, VisionModel& vm, std::shared_ptr<std::vector<BatchEntry>> entries) {
+  std::vector<Frame> frames;
+  frames.reserve(entries->size());
+  for (const BatchEntry& e : *entries) frames.push_back(e.item->frame);
+  const auto submitted = SteadyClock::now();
+  vm.submit(std::move(frames), [this, m, &vm, entries, submitted](Result<std::vector<FrameResult>> results,
+                                                                   const StageTimes& times) {
+    complete_batch(m, vm, entries, std::move(results), times, ms_between(submitted, SteadyClock::now()));
+  });
+}
+
+// Runs where the model completes a batch: inline for the CPU model, on the GPU model's decode thread.
+void Pipeline::complete_batch(size_t m, VisionModel& vm, const std::shared_ptr<std::vector<BatchEntry>>& entries,
+                              Result<std::vector<FrameResult>> results, const StageTimes& times, double model_ms) {
+  ModelStage& stage = *models_[m];
+  const size_t n = entries->size();
+  if (results.is_ok() && results->size() == n) {
+    metrics_->record_batch(m, static_cast<int>(n), times, model_ms);
+    for (size_t i = 0; i < n; ++i) {
+      BatchEntry& e = (*entries)[i];
+      Delivery d{std::move((*results)[i]), e.item, times, static_cast<int>(n)};
+      stage.sequencer->complete(e.lane, e.ticket, std::move(d),
                                 [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
     }
-    return true;
-  };
-
-  if (run_frames(live)) return;
-  // The batch failed: the API allows retrying frame by frame, so one bad frame costs only itself.
-  for (auto* e : live) {
-    if (live.size() > 1 && run_frames(std::span(&e, 1))) continue;
-    accounting_->dropped(stage.global_lanes[e->lane], DropReason::kModelError);
-    metrics_->record_failures(m, 1);
-    stage.sequencer->complete(e->lane, e->ticket, std::nullopt,
-                              [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
+    return;
   }
+  const std::string why =
+      results.is_ok() ? fmt::format("returned {} results for {} frames", results->size(), n) : results.status().message();
+  if (n > 1 && !vm.pipelined()) {
+    // An inline model may fail a batch for one frame's sake: retry each frame alone.
+    for (BatchEntry& e : *entries)
+      submit_batch(m, vm, std::make_shared<std::vector<BatchEntry>>(1, std::move(e)));
+    return;
+  }
+  for (BatchEntry& e : *entries) drop_model_error(m, e, why);
+}
+
+void Pipeline::drop_model_error(size_t m, BatchEntry& e, const std::string& why) {
+  ModelStage& stage = *models_[m];
+  model_log_.warn(fmt::format("model '{}': frame {} of '{}' dropped (model_error): {}", stage.name,
+                              e.item->frame.sequence, e.item->frame.source, why));
+  accounting_->dropped(stage.global_lanes[e.lane], DropReason::kModelError);
+  metrics_->record_failures(m, 1);
+  stage.sequencer->complete(e.lane, e.ticket, std::nullopt,
+                            [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
 }
 
 void Pipeline::deliver(size_t m, size_t local_lane, Delivery&& d) {

@@ -111,9 +111,15 @@ class Pipeline {
   void source_finished(size_t source);
   void worker_finished(size_t model);
   void thread_finished();
-  void run_batch(size_t model, VisionModel& vm, std::vector<DynamicBatcher<FramePtr>::Entry>& batch);
+  using BatchEntry = DynamicBatcher<FramePtr>::Entry;
+  void run_batch(size_t model, VisionModel& vm, std::vector<BatchEntry>& batch);
+  void submit_batch(size_t model, VisionModel& vm, std::shared_ptr<std::vector<BatchEntry>> entries);
+  void complete_batch(size_t model, VisionModel& vm, const std::shared_ptr<std::vector<BatchEntry>>& entries,
+                      Result<std::vector<FrameResult>> results, const StageTimes& times, double model_ms);
+  void drop_model_error(size_t model, BatchEntry& entry, const std::string& why);
   void deliver(size_t model, size_t local_lane, Delivery&& d);
   void compute_memory_bound();
+  Status prepare_gpu_frames();
 
   std::vector<PipelineSourceSpec> sources_;
   std::vector<std::unique_ptr<ModelStage>> models_;

@@ -25,4 +25,14 @@ Result<std::unique_ptr<VisionModel>> VisionModel::create(const VisionModelConfig
 #endif
 }
 
+void VisionModel::submit(std::vector<Frame> frames, BatchCompletion done) {
+  StageTimes times;
+  Result<std::vector<FrameResult>> results = run(frames, &times);
+  done(std::move(results), times);
+}
+
+Status VisionModel::check_frame(const Frame& frame) const {
+  return detail::validate_frames(std::span(&frame, 1), config().max_batch_size);
+}
+
 }  // namespace fovea::pipeline

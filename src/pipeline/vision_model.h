@@ -32,7 +32,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,6 +97,9 @@ struct Frame {  // a frame in HOST memory
   FrameHeader header;
   std::string source;  // e.g. file path or camera name
   int64_t sequence = 0;
+  // Encode only this region (a chained model reading a detection's box); results are in the
+  // whole image's pixels either way.
+  std::optional<vision::CropRoi> roi;
 };
 
 // Milliseconds spent in each stage by one run() call (the whole batch).
@@ -112,7 +117,12 @@ struct FrameResult {
   std::vector<vision::Detection> detections;  // ORIGINAL image pixels (map_detections_to_source)
   std::vector<vision::ClassScore> classes;    // classification models
   Tensor mask;                                // segmentation: [H, W] uint8 class ids at ORIGINAL resolution
+  std::optional<vision::CropRoi> roi;         // the frame's roi, when only that region was encoded
 };
+
+struct FrameResult;
+// The results of one submitted batch (one per frame, in order), or the error that failed it.
+using BatchCompletion = std::function<void(Result<std::vector<FrameResult>> results, const StageTimes& times)>;
 
 class VisionModel {
  public:
@@ -124,6 +134,30 @@ class VisionModel {
   virtual const VisionModelConfig& config() const = 0;  // with resolved network size and decoder
   virtual const std::vector<std::string>& labels() const = 0;
   virtual std::string description() const = 0;  // "YOLOv8 detector 640x640, 8 classes, GPU FP16 (plan ...)"
+
+  // Pipelined use (the streaming pipeline's model stage). submit() hands a batch to the model's
+  // own stages and returns once they took it, blocking while they are full (the stages are
+  // bounded); `done` runs later on a thread of the model, once per batch, in submission order.
+  // The frames' pixels must stay alive and unchanged until `done` has run. The base class runs
+  // run() inline (the CPU model); the GPU model overlaps upload, inference and decoding of
+  // consecutive batches on three streams. Do not mix run() and submit() on one instance.
+  virtual void submit(std::vector<Frame> frames, BatchCompletion done);
+  // Returns once the `done` of every batch submitted so far has returned.
+  virtual void drain() {}
+  // True when submit() returns before `done` runs (on another thread); false when it runs inline.
+  virtual bool pipelined() const { return false; }
+  // The checks run()/submit() apply to one frame (geometry, encoding, roi), so a caller can drop
+  // a bad frame alone instead of failing its whole batch.
+  virtual Status check_frame(const Frame& frame) const;
+  // Allocates the pipelined stages' frame buffers up front for frames of up to `frame_bytes`
+  // (0: unknown, grown when a larger frame comes); `page_locked` = every frame will be in
+  // page-locked memory, so no pinned staging is needed. Returns what was allocated, for the
+  // start-up report ("" when nothing).
+  virtual Result<std::string> reserve_frame_buffers(size_t frame_bytes, bool page_locked) {
+    (void)frame_bytes;
+    (void)page_locked;
+    return std::string();
+  }
 };
 
 }  // namespace fovea::pipeline

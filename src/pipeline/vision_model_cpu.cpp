@@ -60,7 +60,7 @@ class CpuVisionModel final : public VisionModel {
     std::vector<FrameResult> results = results_for(frames);
     FOVEA_ASSIGN_OR_RETURN(Tensor batch, batch_tensor(static_cast<int64_t>(frames.size())));
     for (size_t i = 0; i < frames.size(); ++i) {
-      auto transform = vision::encode_image(frames[i].image, config_.encoder, batch, static_cast<int64_t>(i));
+      auto transform = vision::encode_image(frames[i].image, encoder_params_for(config_.encoder, frames[i]), batch, static_cast<int64_t>(i));
       if (!transform.is_ok()) return transform.status().with_context(fmt::format("frame '{}'", frames[i].source));
       results[i].transform = *transform;
     }

@@ -189,8 +189,27 @@ Status validate_frames(std::span<const Frame> frames, int max_batch) {
   for (const Frame& f : frames) {
     Status s = vision::validate_image_view(f.image);
     if (!s.is_ok()) return s.with_context(fmt::format("frame '{}'", f.source));
+    if (f.roi) {
+      const vision::CropRoi& r = *f.roi;
+      if (r.width <= 0 || r.height <= 0 || r.x < 0 || r.y < 0 || r.x > f.image.width - r.width ||
+          r.y > f.image.height - r.height)
+        return invalid_argument("frame '{}': roi {}x{} at ({}, {}) is not inside the {}x{} image", f.source, r.width,
+                                r.height, r.x, r.y, f.image.width, f.image.height);
+    }
   }
   return Status::ok();
+}
+
+vision::EncoderParams encoder_params_for(const vision::EncoderParams& params, const Frame& frame) {
+  vision::EncoderParams p = params;
+  if (frame.roi) p.crop = frame.roi;
+  return p;
+}
+
+vision::EncoderParams encoder_params_for(const vision::EncoderParams& params, const FrameResult& result) {
+  vision::EncoderParams p = params;
+  if (result.roi) p.crop = result.roi;
+  return p;
 }
 
 std::vector<FrameResult> results_for(std::span<const Frame> frames) {
@@ -201,6 +220,7 @@ std::vector<FrameResult> results_for(std::span<const Frame> frames) {
     results[i].sequence = frames[i].sequence;
     results[i].image_width = frames[i].image.width;
     results[i].image_height = frames[i].image.height;
+    results[i].roi = frames[i].roi;
   }
   return results;
 }
@@ -288,7 +308,7 @@ Status decode_host_outputs(const VisionModelConfig& config, const DecoderBinding
       FOVEA_ASSIGN_OR_RETURN(Tensor mask, vision::decode_segmentation(out, config.segmentation, name));
       for (size_t b = 0; b < results.size() && static_cast<int64_t>(b) < mask.dim(0); ++b) {
         FOVEA_ASSIGN_OR_RETURN(results[b].mask,
-                               mask_to_source(mask, static_cast<int64_t>(b), results[b].transform, config.encoder));
+                               mask_to_source(mask, static_cast<int64_t>(b), results[b].transform, encoder_params_for(config.encoder, results[b])));
       }
       return Status::ok();
     }

@@ -44,6 +44,10 @@ Result<DecoderBinding> bind_decoder(const std::vector<NamedDims>& outputs, Visio
 // 1 <= frames.size() <= max_batch, each frame's image valid; errors name frame.source.
 Status validate_frames(std::span<const Frame> frames, int max_batch);
 
+// The encoder parameters for one frame: its roi (if any) as the crop.
+vision::EncoderParams encoder_params_for(const vision::EncoderParams& params, const Frame& frame);
+vision::EncoderParams encoder_params_for(const vision::EncoderParams& params, const FrameResult& result);
+
 // Results with header, source, sequence and image size filled from the frames.
 std::vector<FrameResult> results_for(std::span<const Frame> frames);
 

@@ -17,9 +17,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 
 #include "gpu_test_env.h"
 #include "../sample_scene_frame.h"
+#include "pipeline/host_memory_locker.h"
 #include "pipeline/vision_model.h"
 
 namespace fovea::pipeline {
@@ -221,6 +223,98 @@ TEST_F(VisionModelGpuTest, BadFramesNameTheirSource) {
   EXPECT_NE(r.status().message().find("cam/right#3"), std::string::npos) << r.status().message();
   // The model still works afterwards.
   EXPECT_TRUE((*gpu)->run(std::span<const Frame>(&(*frames_)[1].frame, 1)).is_ok());
+}
+
+// The pipelined stages (submit): every completion equals the CPU reference, in submission order,
+// with pageable frames (pinned staging) and page-locked ones (direct DMA), batches of 1 and 2,
+// the same frame twice in one batch with different rois (uploaded once), and a bad frame.
+TEST_F(VisionModelGpuTest, PipelinedSubmitEqualsCpu) {
+  FOVEA_REQUIRE_GPU();
+  auto gpu = VisionModel::create(config(ComputeDevice::kGpu, false, 2));
+  ASSERT_TRUE(gpu.is_ok()) << gpu.status().message();
+  auto reserved = (*gpu)->reserve_frame_buffers((*frames_)[0].bytes.size(), false);
+  ASSERT_TRUE(reserved.is_ok()) << reserved.status().message();
+  EXPECT_NE(reserved->find("frame slots"), std::string::npos) << *reserved;
+  EXPECT_TRUE((*gpu)->pipelined());
+
+  std::mutex mutex;
+  std::vector<int> order;
+  std::vector<std::string> failures;
+  auto expect_batch = [&](int id, std::vector<size_t> which) {
+    std::vector<Frame> frames;
+    for (size_t i : which) frames.push_back((*frames_)[i].frame);
+    (*gpu)->submit(frames, [&, id, which](Result<std::vector<FrameResult>> r, const StageTimes& t) {
+      std::lock_guard lock(mutex);
+      order.push_back(id);
+      if (!r.is_ok()) {
+        failures.push_back(r.status().message());
+        return;
+      }
+      EXPECT_EQ(r->size(), which.size());
+      EXPECT_GT(t.infer_ms, 0.0);
+      for (size_t k = 0; k < which.size() && k < r->size(); ++k) {
+        EXPECT_EQ((*r)[k].header.frame_id, (*frames_)[which[k]].frame.header.frame_id);
+        expect_fp32_equal((*cpu_results_)[which[k]].detections, (*r)[k].detections);
+      }
+    });
+  };
+  for (int it = 0; it < 12; ++it) expect_batch(it, it % 3 == 0 ? std::vector<size_t>{0, 1} : std::vector<size_t>{static_cast<size_t>(it % 2)});
+  (*gpu)->drain();
+  ASSERT_EQ(order.size(), 12u);
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(order[static_cast<size_t>(i)], i) << "completions in submission order";
+  EXPECT_TRUE(failures.empty()) << failures.front();
+
+  // Page-locked frames are DMA'd straight from the caller's memory: same results.
+  auto locker = make_cuda_host_memory_locker();
+  ASSERT_NE(locker, nullptr);
+  std::vector<OwnedFrame> locked_frames = {make_frame(1920, 1080, 0, "hd0"), make_frame(1280, 720, 1, "hd1")};
+  for (auto& f : locked_frames) ASSERT_TRUE(locker->lock(f.bytes.data(), f.bytes.size()));
+  order.clear();
+  for (int it = 0; it < 4; ++it) {
+    std::vector<Frame> frames = {locked_frames[0].frame, locked_frames[1].frame};
+    (*gpu)->submit(frames, [&](Result<std::vector<FrameResult>> r, const StageTimes&) {
+      std::lock_guard lock(mutex);
+      order.push_back(0);
+      ASSERT_TRUE(r.is_ok()) << r.status().message();
+      for (size_t k = 0; k < 2; ++k) expect_fp32_equal((*cpu_results_)[k].detections, (*r)[k].detections);
+    });
+  }
+  (*gpu)->drain();
+  EXPECT_EQ(order.size(), 4u);
+  for (auto& f : locked_frames) locker->unlock(f.bytes.data());
+
+  // Two rois of one frame in one batch (a chained model's crops) equal the CPU model on each roi.
+  Frame left = (*frames_)[0].frame, right = (*frames_)[0].frame;
+  left.roi = vision::CropRoi{0, 0, 960, 1080};
+  right.roi = vision::CropRoi{700, 200, 1000, 700};
+  const Frame rois[] = {left, right};
+  std::vector<FrameResult> cpu_rois;
+  for (const Frame& f : rois) {
+    auto r = cpu_->run(std::span<const Frame>(&f, 1));
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    cpu_rois.push_back((*r)[0]);
+  }
+  bool roi_done = false;
+  (*gpu)->submit({left, right}, [&](Result<std::vector<FrameResult>> r, const StageTimes&) {
+    roi_done = true;
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    for (size_t k = 0; k < 2; ++k) {
+      ASSERT_TRUE((*r)[k].roi.has_value());
+      expect_fp32_equal(cpu_rois[k].detections, (*r)[k].detections);
+      for (const auto& d : (*r)[k].detections) EXPECT_GE(d.x2, static_cast<float>(rois[k].roi->x)) << "whole-image pixels";
+    }
+  });
+  (*gpu)->drain();
+  EXPECT_TRUE(roi_done);
+
+  // A frame that fails the checks is refused alone; an roi outside the image names the frame.
+  Frame outside = (*frames_)[1].frame;
+  outside.source = "cam/left#9";
+  outside.roi = vision::CropRoi{1200, 0, 200, 100};
+  const Status bad = (*gpu)->check_frame(outside);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.message().find("cam/left#9"), std::string::npos) << bad.message();
+  EXPECT_TRUE((*gpu)->check_frame((*frames_)[1].frame).is_ok());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "engine/cuda/engine_loader.h"
 #include "engine/cuda/execution_context.h"
 #include "engine/model_import.h"
+#include "pipeline/cuda/gpu_batch_stages.h"
 #include "pipeline/vision_model_io.h"
 #include "vision/cuda/gpu_classification_decoder.h"
 #include "vision/cuda/gpu_detection_decoder.h"
@@ -66,6 +67,7 @@ class GpuVisionModel final : public VisionModel {
   GpuVisionModel(VisionModelConfig config, std::vector<std::string> labels)
       : config_(std::move(config)), labels_(std::move(labels)) {}
   ~GpuVisionModel() override {
+    stages_.reset();  // joins the stage threads before what they use goes away
     if (stream_) {
       cudaStreamSynchronize(stream_);
       cudaStreamDestroy(stream_);
@@ -147,7 +149,7 @@ class GpuVisionModel final : public VisionModel {
     for (size_t i = 0; i < frames.size(); ++i) {
       // run() synchronizes before it returns (also on errors below), so a page-locked frame may be
       // DMA'd straight from the caller's memory; pageable frames go through the pinned staging.
-      auto transform = encoders_[i]->encode_host_image_no_copy(frames[i].image, config_.encoder, batch,
+      auto transform = encoders_[i]->encode_host_image_no_copy(frames[i].image, encoder_params_for(config_.encoder, frames[i]), batch,
                                                                static_cast<int64_t>(i), stream_);
       if (!transform.is_ok()) {
         cudaStreamSynchronize(stream_);
@@ -183,6 +185,35 @@ class GpuVisionModel final : public VisionModel {
     return results;
   }
 
+  void submit(std::vector<Frame> frames, BatchCompletion done) override {
+    if (Status s = validate_frames(frames, config_.max_batch_size); !s.is_ok()) {
+      done(s, StageTimes{});
+      return;
+    }
+    if (!stages_) {
+      if (Status s = start_stages(); !s.is_ok()) {
+        done(s, StageTimes{});
+        return;
+      }
+    }
+    if (!stages_) {  // outputs known only after a run: no fixed output slots, run inline
+      VisionModel::submit(std::move(frames), std::move(done));
+      return;
+    }
+    stages_->submit(std::move(frames), std::move(done));
+  }
+
+  void drain() override {
+    if (stages_) stages_->drain();
+  }
+  bool pipelined() const override { return stages_ != nullptr; }
+
+  Result<std::string> reserve_frame_buffers(size_t frame_bytes, bool page_locked) override {
+    FOVEA_RETURN_IF_ERROR(start_stages());
+    if (!stages_) return std::string();
+    return stages_->reserve(frame_bytes, page_locked);
+  }
+
   const VisionModelConfig& config() const override { return config_; }
   const std::vector<std::string>& labels() const override { return labels_; }
   std::string description() const override { return description_; }
@@ -198,22 +229,74 @@ class GpuVisionModel final : public VisionModel {
     return Status::ok();
   }
 
+  // The pipelined stages need each output's size at max_batch_size for their output slots;
+  // graphs whose output sizes are known only after a run keep the inline path.
+  Status start_stages() {
+    if (stages_ || stages_unavailable_) return Status::ok();
+    FOVEA_RETURN_IF_ERROR(set_batch(config_.max_batch_size));
+    std::vector<size_t> output_bytes;
+    for (const std::string& name : output_names_) {
+      auto t = context_->output_tensor(name);
+      if (!t.is_ok() || t->dims.empty()) {
+        stages_unavailable_ = true;
+        return Status::ok();
+      }
+      output_bytes.push_back(t->nbytes());
+    }
+    GpuBatchStages::Hooks hooks;
+    hooks.encode = [this](const std::vector<Frame>& frames, std::vector<FrameResult>& results, cudaStream_t stream) {
+      return encode_device_frames(frames, results, stream);
+    };
+    hooks.infer = [this](cudaStream_t stream) { return context_->enqueue(stream).with_context(config_.model_path); };
+    hooks.outputs = [this]() -> Result<std::vector<cuda::DeviceTensor>> {
+      std::vector<cuda::DeviceTensor> outputs;
+      for (const std::string& name : output_names_) {
+        FOVEA_ASSIGN_OR_RETURN(cuda::DeviceTensor o, context_->output_tensor(name));
+        outputs.push_back(o);
+      }
+      return outputs;
+    };
+    hooks.decode = [this](const std::vector<cuda::DeviceTensor>& outputs, std::vector<FrameResult>& results,
+                          StageTimes& t, cudaStream_t stream) { return decode(outputs, results, t, stream); };
+    FOVEA_ASSIGN_OR_RETURN(stages_, GpuBatchStages::create(std::move(hooks), config_.max_batch_size,
+                                                           std::move(output_bytes), config_.model_path));
+    return Status::ok();
+  }
+
+  Status encode_device_frames(const std::vector<Frame>& frames, std::vector<FrameResult>& results,
+                              cudaStream_t stream) {
+    FOVEA_RETURN_IF_ERROR(set_batch(static_cast<int64_t>(frames.size())));
+    FOVEA_ASSIGN_OR_RETURN(cuda::DeviceTensor batch, context_->input_tensor(input_.name));
+    for (size_t i = 0; i < frames.size(); ++i) {
+      auto transform = vision::cuda::encode_image_device(frames[i].image, encoder_params_for(config_.encoder, frames[i]),
+                                                         batch, static_cast<int64_t>(i), stream);
+      if (!transform.is_ok()) return transform.status().with_context(fmt::format("frame '{}'", frames[i].source));
+      results[i].transform = *transform;
+    }
+    return Status::ok();
+  }
+
   Status decode(const std::vector<cuda::DeviceTensor>& outputs, std::vector<FrameResult>& results, StageTimes& t) {
+    return decode(outputs, results, t, stream_);
+  }
+
+  Status decode(const std::vector<cuda::DeviceTensor>& outputs, std::vector<FrameResult>& results, StageTimes& t,
+                cudaStream_t stream) {
     const cuda::DeviceTensor& out = outputs.at(binding_.output);
     const std::string& name = output_names_.at(binding_.output);
     vision::BatchDetections dets;
     switch (binding_.kind) {
       case DecoderKind::kYolov8: {
-        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_yolov8(out, config_.detection, stream_, name));
+        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_yolov8(out, config_.detection, stream, name));
         break;
       }
       case DecoderKind::kYolov5: {
-        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_yolov5(out, config_.detection, stream_, name));
+        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_yolov5(out, config_.detection, stream, name));
         break;
       }
       case DecoderKind::kYolov8Pose: {
         FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_yolov8_pose(out, config_.detection, config_.num_keypoints,
-                                                                   stream_, name));
+                                                                   stream, name));
         break;
       }
       case DecoderKind::kSsd: {
@@ -221,24 +304,25 @@ class GpuVisionModel final : public VisionModel {
         p.decoder = config_.detection;
         p.input_width = config_.encoder.network_image_width;
         p.input_height = config_.encoder.network_image_height;
-        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_ssd(out, outputs.at(binding_.scores_output), p, stream_, name,
+        FOVEA_ASSIGN_OR_RETURN(dets, detector_->decode_ssd(out, outputs.at(binding_.scores_output), p, stream, name,
                                                            output_names_.at(binding_.scores_output)));
         break;
       }
       case DecoderKind::kClassification: {
         FOVEA_ASSIGN_OR_RETURN(auto classes, vision::cuda::decode_classification_device(out, config_.classification,
-                                                                                        stream_, name));
+                                                                                        stream, name));
         for (size_t b = 0; b < results.size() && b < classes.size(); ++b) results[b].classes = std::move(classes[b]);
         return Status::ok();
       }
       case DecoderKind::kSegmentation: {
-        FOVEA_ASSIGN_OR_RETURN(auto mask, vision::cuda::decode_segmentation_device(out, config_.segmentation, stream_, name));
+        FOVEA_ASSIGN_OR_RETURN(auto mask, vision::cuda::decode_segmentation_device(out, config_.segmentation, stream, name));
         const auto download_start = Clock::now();
-        FOVEA_ASSIGN_OR_RETURN(Tensor host_mask, vision::cuda::download_tensor(mask.tensor, stream_));
+        FOVEA_ASSIGN_OR_RETURN(Tensor host_mask, vision::cuda::download_tensor(mask.tensor, stream));
         t.download_ms = ms_since(download_start);
         for (size_t b = 0; b < results.size() && static_cast<int64_t>(b) < host_mask.dim(0); ++b) {
           FOVEA_ASSIGN_OR_RETURN(results[b].mask,
-                                 mask_to_source(host_mask, static_cast<int64_t>(b), results[b].transform, config_.encoder));
+                                 mask_to_source(host_mask, static_cast<int64_t>(b), results[b].transform,
+                                                encoder_params_for(config_.encoder, results[b])));
         }
         return Status::ok();
       }
@@ -262,6 +346,8 @@ class GpuVisionModel final : public VisionModel {
   std::vector<std::string> output_names_;
   int64_t current_batch_ = -1;
   std::string description_;
+  std::unique_ptr<GpuBatchStages> stages_;  // created by the first submit() / reserve_frame_buffers()
+  bool stages_unavailable_ = false;
 };
 
 }  // namespace
