@@ -157,6 +157,14 @@ Result<std::string> GpuBatchStages::reserve(size_t frame_bytes, bool page_locked
                      kOutputSlots, mib(out_bytes));
 }
 
+Status GpuBatchStages::run_on_infer_stream(const std::function<Status(cudaStream_t)>& work) {
+  Status st = work(infer_stream_);
+  const cudaError_t e = cudaStreamSynchronize(infer_stream_);
+  FOVEA_RETURN_IF_ERROR(st);
+  FOVEA_CUDA_RETURN_IF_ERROR(e);
+  return Status::ok();
+}
+
 void GpuBatchStages::submit(std::vector<Frame> frames, BatchCompletion done) {
   std::optional<Batch*> b = free_batches_->pop();  // blocks while every record is in flight
   if (!b) {

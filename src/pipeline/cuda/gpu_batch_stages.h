@@ -63,6 +63,8 @@ class GpuBatchStages {
   GpuBatchStages& operator=(const GpuBatchStages&) = delete;
 
   Result<std::string> reserve(size_t frame_bytes, bool page_locked);
+  // Runs `work` on the infer stream and waits for it (before any submit: warm-up).
+  Status run_on_infer_stream(const std::function<Status(cudaStream_t)>& work);
   void submit(std::vector<Frame> frames, BatchCompletion done);
   void drain();
 
