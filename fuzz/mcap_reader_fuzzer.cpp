@@ -21,12 +21,13 @@
 #include "io/mcap/mcap_image_source.h"
 #include "io/mcap/mcap_reader.h"
 #include "io/mcap/mcap_writer.h"
-#include "io/mcap/ros2_cdr_messages.h"
 #include "io/mcap/ros2_message_definitions.h"
+#include "io/ros2/cdr/cdr_codec.h"
 
 namespace {
 
 using namespace fovea::io::mcap;
+namespace ros2 = fovea::io::ros2;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "mcap_reader_fuzzer: %s\n", what);
@@ -51,7 +52,7 @@ fovea::Status write_seed(const std::string& path, Compression compression) {
     m.encoding = i % 2 ? "mono8" : "rgb8";
     m.step = i % 2 ? 4 : 12;
     m.data.assign(static_cast<size_t>(m.step) * 3, static_cast<uint8_t>(i));
-    FOVEA_ASSIGN_OR_RETURN(auto bytes, serialize_cdr(m));
+    FOVEA_ASSIGN_OR_RETURN(auto bytes, ros2::serialize(m));
     FOVEA_RETURN_IF_ERROR(w->write(image, 100 - i, 100 - i, bytes));
     msg::Detection2DArray d;
     d.header = m.header;
@@ -60,13 +61,13 @@ fovea::Status write_seed(const std::string& path, Compression compression) {
       det.results.emplace_back().hypothesis = msg::ObjectHypothesis{std::to_string(j), 0.5};
       det.bbox.size_x = j;
     }
-    FOVEA_ASSIGN_OR_RETURN(auto det_bytes, serialize_cdr(d));
+    FOVEA_ASSIGN_OR_RETURN(auto det_bytes, ros2::serialize(d));
     FOVEA_RETURN_IF_ERROR(w->write(dets, 100 + i, 100 + i, det_bytes));
   }
   msg::CompressedImage c;
   c.format = "jpeg";
   c.data = {0xFF, 0xD8, 0xFF, 0xD9};
-  FOVEA_ASSIGN_OR_RETURN(auto c_bytes, serialize_cdr(c));
+  FOVEA_ASSIGN_OR_RETURN(auto c_bytes, ros2::serialize(c));
   FOVEA_RETURN_IF_ERROR(w->write(jpeg, 50, 50, c_bytes));
   return w->close();
 }
@@ -96,23 +97,24 @@ int write_seeds(const std::filesystem::path& dir) {
 }
 
 void check_message(const McapMessage& m) {
-  if (auto image = deserialize_image(m.data); image.is_ok()) {
-    auto again = serialize_cdr(*image);
+  if (auto image = ros2::deserialize<msg::Image>(m.data); image.is_ok()) {
+    auto again = ros2::serialize(*image);
     if (!again.is_ok()) fail("a decoded Image does not serialize");
-    auto back = deserialize_image(*again);
+    auto back = ros2::deserialize<msg::Image>(*again);
     if (!back.is_ok() || back->data != image->data || back->encoding != image->encoding || back->step != image->step ||
         back->header.frame_id != image->header.frame_id)
       fail("an Image does not survive serialize -> deserialize");
     (void)image_message_to_frame(std::make_shared<const msg::Image>(std::move(image).value()), "fuzz");
   }
-  if (auto c = deserialize_compressed_image(m.data); c.is_ok()) {
-    auto again = serialize_cdr(*c);
-    if (!again.is_ok() || !deserialize_compressed_image(*again).is_ok()) fail("a CompressedImage does not round-trip");
+  if (auto c = ros2::deserialize<msg::CompressedImage>(m.data); c.is_ok()) {
+    auto again = ros2::serialize(*c);
+    if (!again.is_ok() || !ros2::deserialize<msg::CompressedImage>(*again).is_ok())
+      fail("a CompressedImage does not round-trip");
   }
-  if (auto d = deserialize_detection2d_array(m.data); d.is_ok()) {
-    auto again = serialize_cdr(*d);
+  if (auto d = ros2::deserialize<msg::Detection2DArray>(m.data); d.is_ok()) {
+    auto again = ros2::serialize(*d);
     if (!again.is_ok()) fail("a decoded Detection2DArray does not serialize");
-    auto back = deserialize_detection2d_array(*again);
+    auto back = ros2::deserialize<msg::Detection2DArray>(*again);
     if (!back.is_ok() || back->detections.size() != d->detections.size()) fail("a Detection2DArray does not round-trip");
   }
 }

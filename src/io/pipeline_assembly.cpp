@@ -65,6 +65,40 @@ bool is_ros2_sink(SinkKind kind) {
          kind == SinkKind::kRos2AnnotatedImage;
 }
 
+bool is_detector(pipeline::DecoderKind kind) {
+  return kind != pipeline::DecoderKind::kClassification && kind != pipeline::DecoderKind::kSegmentation;
+}
+
+// Models with crops_from read their upstream's crops: its index, and the crop selection with
+// crop_classes resolved against the created upstream's labels and the threshold defaulted to its.
+// The decoders are known now (`auto` resolved): the upstream must detect, the chained model classify.
+Status wire_chained_models(const PipelineConfig& config, const std::map<std::string, size_t>& model_index,
+                           std::vector<pipeline::PipelineModelSpec>& models) {
+  for (size_t i = 0; i < config.models.size(); ++i) {
+    const pipeline::CropConfig& crops = config.models[i].crops;
+    if (crops.from.empty()) continue;
+    const std::string key = fmt::format("models[{}]", i);
+    auto it = model_index.find(crops.from);
+    if (it == model_index.end()) return not_found("{}.crops_from: no model named '{}'", key, crops.from);
+    const pipeline::VisionModel& up = *models[it->second].instances.front();
+    if (!is_detector(up.config().decoder))
+      return invalid_argument("{}.crops_from: '{}' is not a detector (its decoder is {})", key, crops.from,
+                              pipeline::decoder_kind_name(up.config().decoder));
+    const pipeline::DecoderKind own = models[i].instances.front()->config().decoder;
+    if (own != pipeline::DecoderKind::kClassification)
+      return invalid_argument("{}.decoder: {} (from the model's outputs), but a model reading crops must be a classifier",
+                              key, pipeline::decoder_kind_name(own));
+    pipeline::PipelineModelSpec& spec = models[i];
+    spec.crops_from = it->second;
+    FOVEA_ASSIGN_OR_RETURN(spec.crops.class_ids, pipeline::resolve_crop_classes(crops.classes, up.labels(), key + ".crop_classes"));
+    spec.crops.min_score = crops.min_score.value_or(config.models[it->second].vision.detection.nms.confidence_threshold);
+    spec.crops.padding = crops.padding;
+    spec.crops.min_size = crops.min_size;
+    spec.crops.max_crops = crops.max_crops_per_frame;
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeline::PipelineOptions options,
@@ -180,6 +214,7 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
     model_index[mc.name] = models.size();
     models.push_back(std::move(spec));
   }
+  FOVEA_RETURN_IF_ERROR(wire_chained_models(config, model_index, models));
 
   std::vector<pipeline::PipelineSinkSpec> sinks;
   for (size_t i = 0; i < config.sinks.size(); ++i) {
@@ -214,6 +249,7 @@ Result<AssembledPipeline> assemble_pipeline(const PipelineConfig& config, pipeli
 #ifdef FOVEA_HAVE_ROS2
   out.ros_node = ros_endpoints.node();
   out.ros_endpoints = ros_endpoints.descriptions();
+  out.ros_summary = ros_endpoints.summary_reporter();
 #endif
   FOVEA_ASSIGN_OR_RETURN(out.pipeline,
                          pipeline::Pipeline::create(std::move(sources), std::move(models), std::move(sinks), options));

@@ -37,6 +37,9 @@ struct AssembledPipeline {
   bool has_endless_source = false;
   std::shared_ptr<ros2::Node> ros_node;  // null when the config has no ROS 2 source or sink
   std::vector<std::string> ros_endpoints;  // "subscribes /camera/image_raw (sensor_msgs/msg/Image, ...)"
+  // Lines the ROS 2 sources report once the pipeline has stopped (CameraInfo pairing); null in
+  // builds without ROS 2. Call only while `pipeline` lives.
+  std::function<std::vector<std::string>()> ros_summary;
 };
 
 // `options` supplies what the config does not hold (console callback, NVML); the config's

@@ -1,11 +1,16 @@
 #include "io/result_sinks.h"
 
+#include <cmath>
 #include <filesystem>
+
+#include <opencv2/imgproc.hpp>
 
 #include "io/detection_json.h"
 #include "io/image_file.h"
+#include "io/ros2/frame_camera_info.h"
 #include "io/video_file.h"
 #include "vision/draw_results.h"
+#include "vision/result_mapping.h"
 
 namespace fovea::io {
 namespace {
@@ -17,6 +22,43 @@ Status make_folder(const std::string& folder, const std::string& sink) {
   fs::create_directories(folder, ec);
   if (ec || !fs::is_directory(folder, ec)) return io_error("sink '{}': {}: cannot create the folder", sink, folder);
   return Status::ok();
+}
+
+// A chained model's item: each detection's classes from the chained classifier, as
+// "classes": [{"class_id", "label", "score"}] (empty: its crop failed), and the upstream's name.
+void add_detection_classes(const pipeline::SinkItem& item, nlohmann::json& j) {
+  j["crops_from"] = item.crops_from;
+  nlohmann::json& dets = j["detections"];
+  for (size_t i = 0; i < dets.size() && i < item.result.detection_classes.size(); ++i) {
+    nlohmann::json classes = nlohmann::json::array();
+    for (const vision::ClassScore& c : item.result.detection_classes[i])
+      classes.push_back({{"class_id", c.class_id},
+                         {"label", vision::label_of(*item.detection_class_labels, c.class_id)},
+                         {"score", std::isfinite(c.score) ? std::round(c.score * 1e6) / 1e6 : 0.0}});
+    dets[i]["classes"] = std::move(classes);
+  }
+}
+
+// A chained model's item: the top class of each detection's crop, inside the box's bottom-left.
+void draw_detection_top_classes(const vision::MutableImageView& canvas, const pipeline::SinkItem& item) {
+  cv::Mat mat(canvas.height, canvas.width, CV_8UC3, canvas.data, canvas.step);
+  const double scale = std::clamp(std::min(canvas.width, canvas.height) / 1000.0, 0.35, 1.5);
+  const int thickness = std::max(1, static_cast<int>(std::lround(scale * 1.5)));
+  for (size_t i = 0; i < item.result.detections.size() && i < item.result.detection_classes.size(); ++i) {
+    if (item.result.detection_classes[i].empty()) continue;
+    const vision::ClassScore& top = item.result.detection_classes[i].front();
+    const std::string text =
+        fmt::format("{} {:.2f}", vision::label_of(*item.detection_class_labels, top.class_id), top.score);
+    int baseline = 0;
+    const cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, thickness, &baseline);
+    const vision::Detection& d = item.result.detections[i];
+    const int h = size.height + baseline + 2;
+    const int x = std::clamp(static_cast<int>(d.x1), 0, std::max(0, canvas.width - size.width - 2));
+    const int y = std::clamp(static_cast<int>(d.y2) - h, 0, std::max(0, canvas.height - h));
+    cv::rectangle(mat, cv::Rect(x, y, size.width + 2, h), cv::Scalar(40, 40, 40), cv::FILLED);
+    cv::putText(mat, text, cv::Point(x + 1, y + size.height + 1), cv::FONT_HERSHEY_SIMPLEX, scale,
+                cv::Scalar(255, 255, 255), thickness, cv::LINE_AA);
+  }
 }
 
 }  // namespace
@@ -48,6 +90,15 @@ Status JsonLinesSink::write(const pipeline::SinkItem& item) {
   j["stream"] = item.stream;
   j["batch_size"] = item.batch_size;
   j["end_to_end_ms"] = item.end_to_end_ms;
+  if (item.detection_class_labels) add_detection_classes(item, j);
+  // The CameraInfo a ros2_image source paired with the frame (docs/ros2.md), when there is one.
+  if (item.frame != nullptr)
+    if (const ros2::FrameCameraInfo* c = ros2::camera_info_of(item.frame->pixels))
+      j["camera_info"] = {{"width", c->info->width},
+                          {"height", c->info->height},
+                          {"distortion_model", c->info->distortion_model},
+                          {"k", c->info->k},
+                          {"same_stamp", c->same_stamp}};
   out_ << j.dump() << '\n';
   out_.flush();  // consumers tail the file live
   if (!out_) return io_error("{}: write failed", path_);
@@ -81,6 +132,7 @@ Result<std::vector<uint8_t>> render_annotated_rgb(const pipeline::SinkItem& item
                                         vision::PixelEncoding::kRgb8};
   FOVEA_RETURN_IF_ERROR(vision::draw_results(canvas, item.result.detections, item.result.classes, item.result.mask,
                                              item.labels ? *item.labels : kNoLabels));
+  if (item.detection_class_labels) draw_detection_top_classes(canvas, item);
   return rgb;
 }
 

@@ -16,7 +16,9 @@ namespace fovea::io {
 class VideoFileWriter;
 
 // One JSON object per line: the fields of frame_result_to_json (detection_json.h) plus "model",
-// "stream", "batch_size" and "end_to_end_ms".
+// "stream", "batch_size" and "end_to_end_ms". A chained model's line (detector -> classifier on
+// crops) has the upstream detector's cropped detections, each with "classes": [{"class_id",
+// "label", "score"}] from the chained classifier (empty when its crop failed), and "crops_from".
 class JsonLinesSink : public pipeline::FrameSink {
  public:
   static Result<std::unique_ptr<JsonLinesSink>> create(const std::string& name, const std::string& path);
@@ -31,7 +33,7 @@ class JsonLinesSink : public pipeline::FrameSink {
 };
 
 // <folder>/<model>/<stream>_<sequence>.<jpg|png> (plus the source file's stem for image folders),
-// the frame with its results drawn (draw_results.h).
+// the frame with its results drawn (draw_results.h); a chained model's top class per box too.
 class AnnotatedImageSink : public pipeline::FrameSink {
  public:
   static Result<std::unique_ptr<AnnotatedImageSink>> create(const std::string& name, const std::string& folder,

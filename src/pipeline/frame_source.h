@@ -73,6 +73,11 @@ struct SinkItem {
   StageTimes times;                   // of the run() call that produced it
   int batch_size = 1;
   double end_to_end_ms = 0;           // frame entered -> result delivered
+  // A chained model's item (detector -> classifier on crops): `labels` are then the upstream
+  // detector's (for result.detections) and these the chained model's (for
+  // result.detection_classes); `crops_from` names the upstream model. Null / empty otherwise.
+  const std::vector<std::string>* detection_class_labels = nullptr;
+  std::string crops_from;
 };
 
 class FrameSink {

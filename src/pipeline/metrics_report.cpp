@@ -1,5 +1,6 @@
 #include "pipeline/metrics_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <utility>
@@ -164,6 +165,26 @@ std::string render_prometheus(const MetricsSnapshot& s) {
         w.sample("fovea_latency_quantile_seconds", {{"model", m.name}, {"stage", stage}, {"quantile", q}}, v / 1000.0);
     }
 
+  // Chained models (detector -> classifier on crops): their crops; fovea_batch_size counts crops for them.
+  const bool any_chained = std::any_of(s.models.begin(), s.models.end(), [](const ModelMetrics& m) { return !m.crops_from.empty(); });
+  if (any_chained) {
+    w.family("fovea_chain_crops_total", "counter", "Crops of upstream detections a chained model took in.");
+    for (const ModelMetrics& m : s.models)
+      if (!m.crops_from.empty())
+        w.sample("fovea_chain_crops_total", {{"model", m.name}, {"upstream", m.crops_from}}, static_cast<double>(m.crops.in));
+    w.family("fovea_chain_crops_classified_total", "counter", "Crops a chained model classified and joined back to their frame.");
+    for (const ModelMetrics& m : s.models)
+      if (!m.crops_from.empty())
+        w.sample("fovea_chain_crops_classified_total", {{"model", m.name}}, static_cast<double>(m.crops.classified));
+    w.family("fovea_chain_crops_dropped_total", "counter",
+             "Crops not classified, by reason (model_error: the detection stays unclassified; shutdown, deadline: the frame was dropped).");
+    for (const ModelMetrics& m : s.models)
+      if (!m.crops_from.empty())
+        for (DropReason r : {DropReason::kModelError, DropReason::kDeadline, DropReason::kShutdown})
+          w.sample("fovea_chain_crops_dropped_total", {{"model", m.name}, {"reason", std::string(drop_reason_name(r))}},
+                   static_cast<double>(m.crops.dropped[static_cast<size_t>(r)]));
+  }
+
   w.family("fovea_deadline_seconds", "gauge", "The end-to-end deadline (0: none).");
   w.sample("fovea_deadline_seconds", {}, s.deadline_ms / 1000.0);
   w.family("fovea_deadline_misses_total", "counter", "Results delivered later than the deadline.");
@@ -199,6 +220,7 @@ std::string format_console_line(const MetricsSnapshot& s) {
     line += fmt::format(" | {}: e2e p50 {:.1f} p99 {:.1f} max {:.1f} ms, batch {:.1f}", m.name, e2e.p50_ms, e2e.p99_ms,
                         e2e.max_ms, mean_batch(m));
     if (s.deadline_ms > 0) line += fmt::format(", late {}", m.deadline_misses);
+    if (!m.crops_from.empty()) line += fmt::format(", crops {}", m.crops.in);
   }
   size_t depth = 0, capacity = 0;
   for (const LaneMetrics& l : s.lanes) {
@@ -247,6 +269,13 @@ std::string render_summary_json(const MetricsSnapshot& s) {
                            {"inference_count", m.inference_count},
                            {"request_failures", m.request_failures},
                            {"deadline_misses", m.deadline_misses}});
+    if (!m.crops_from.empty()) {  // a chained model: its crops
+      json dropped = json::object();
+      for (DropReason r : {DropReason::kModelError, DropReason::kDeadline, DropReason::kShutdown})
+        dropped[std::string(drop_reason_name(r))] = m.crops.dropped[static_cast<size_t>(r)];
+      j["models"].back()["crops"] = {
+          {"from", m.crops_from}, {"in", m.crops.in}, {"classified", m.crops.classified}, {"dropped", dropped}};
+    }
   }
   j["lanes"] = json::array();
   for (const LaneMetrics& l : s.lanes) {

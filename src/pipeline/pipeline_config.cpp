@@ -140,12 +140,13 @@ Status read_qos_yaml(const MapReader& r, std::string& out) {
   return Status::ok();
 }
 
-// type: ros2_image (topic, compressed, qos, frame_id, queue).
+// type: ros2_image (topic, compressed, qos, frame_id, queue, camera_info_topic, camera_info_wait_ms).
 Status parse_ros2_source(const MapReader& r, SourceConfig& s) {
 #ifndef FOVEA_HAVE_ROS2
   return unsupported("{}: ros2_image, but this build has no ROS 2 (Cyclone DDS)", r.key_path("type"));
 #endif
-  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "compressed", "qos", "frame_id", "queue"}));
+  FOVEA_RETURN_IF_ERROR(r.check({"name", "type", "topic", "compressed", "qos", "frame_id", "queue", "camera_info_topic",
+                                 "camera_info_wait_ms"}));
   s.kind = SourceKind::kRos2Image;
   s.fps = 0;
   FOVEA_RETURN_IF_ERROR(r.read_string("name", s.name));
@@ -158,8 +159,12 @@ Status parse_ros2_source(const MapReader& r, SourceConfig& s) {
     FOVEA_RETURN_IF_ERROR(parse_queue(MapReader(r.get("queue"), r.key_path("queue")), q));
     s.queue = q;
   }
+  FOVEA_RETURN_IF_ERROR(r.read_string("camera_info_topic", s.camera_info_topic));
+  FOVEA_RETURN_IF_ERROR(r.read_double("camera_info_wait_ms", s.camera_info_wait_ms));
   if (s.name.empty()) return invalid_argument("{}: missing (every source needs a name)", r.key_path("name"));
   if (s.topic.empty()) return invalid_argument("{}: missing (the ROS topic to subscribe)", r.key_path("topic"));
+  if (!(s.camera_info_wait_ms >= 0 && s.camera_info_wait_ms <= 1000))
+    return invalid_argument("{}: {} is outside [0, 1000] ms", r.key_path("camera_info_wait_ms"), s.camera_info_wait_ms);
   return Status::ok();
 }
 
@@ -258,13 +263,44 @@ Status read_triple(const MapReader& r, const char* key, std::array<float, 3>& ou
   return Status::ok();
 }
 
+// crops_from and the crop_* keys of a model (the latter only with the former; crops_from excludes sources).
+Status parse_crops(const MapReader& r, CropConfig& c) {
+  FOVEA_RETURN_IF_ERROR(r.read_string("crops_from", c.from));
+  if (r.has("crops_from") && c.from.empty()) return invalid_argument("{}: must name a model", r.key_path("crops_from"));
+  if (c.from.empty()) {
+    for (const char* key : {"crop_classes", "crop_min_score", "crop_padding", "crop_min_size", "max_crops_per_frame"})
+      if (r.has(key)) return invalid_argument("{}: applies only to a model with crops_from", r.key_path(key));
+    return Status::ok();
+  }
+  if (r.has("sources"))
+    return invalid_argument("{}: a model reads either sources or the crops of another model (crops_from), not both",
+                            r.key_path("sources"));
+  FOVEA_RETURN_IF_ERROR(r.read_list("crop_classes", c.classes, "a label or class id"));
+  if (r.has("crop_min_score")) {
+    float score = 0;
+    FOVEA_RETURN_IF_ERROR(r.read_float("crop_min_score", score));
+    if (score < 0 || score > 1) return invalid_argument("{}: {} is not in [0, 1]", r.key_path("crop_min_score"), score);
+    c.min_score = score;
+  }
+  FOVEA_RETURN_IF_ERROR(r.read_float("crop_padding", c.padding));
+  if (c.padding < 0 || c.padding > 10) return invalid_argument("{}: {} is not in [0, 10]", r.key_path("crop_padding"), c.padding);
+  FOVEA_RETURN_IF_ERROR(r.read_int("crop_min_size", c.min_size));
+  if (c.min_size < 0 || c.min_size > 65536)
+    return invalid_argument("{}: {} is not in [0, 65536]", r.key_path("crop_min_size"), c.min_size);
+  FOVEA_RETURN_IF_ERROR(r.read_int("max_crops_per_frame", c.max_crops_per_frame));
+  if (c.max_crops_per_frame < 1 || c.max_crops_per_frame > 1024)
+    return invalid_argument("{}: {} is not in [1, 1024]", r.key_path("max_crops_per_frame"), c.max_crops_per_frame);
+  return Status::ok();
+}
+
 Status parse_model(const MapReader& r, const std::string& base_dir, ModelConfig& m) {
   FOVEA_RETURN_IF_ERROR(r.check({"name", "model_file_path", "engine_file_path", "engine_cache_dir", "force_engine_update",
                                  "device", "precision", "input_tensor_names", "network_image_width",
                                  "network_image_height", "image_mean", "image_stddev", "enable_padding",
                                  "confidence_threshold", "nms_threshold", "num_classes", "max_detections",
                                  "class_agnostic", "max_batch_size", "labels", "decoder", "instances", "sources",
-                                 "preferred_batch_sizes"}));
+                                 "preferred_batch_sizes", "crops_from", "crop_classes", "crop_min_score", "crop_padding",
+                                 "crop_min_size", "max_crops_per_frame"}));
   VisionModelConfig& v = m.vision;
   v.encoder.network_image_width = 0;  // 0: from the model's input shape
   v.encoder.network_image_height = 0;
@@ -341,7 +377,7 @@ Status parse_model(const MapReader& r, const std::string& base_dir, ModelConfig&
     if (m.preferred_batch_sizes[i] < 1 || m.preferred_batch_sizes[i] > v.max_batch_size)
       return invalid_argument("{}[{}]: {} is not in [1, max_batch_size = {}]", r.key_path("preferred_batch_sizes"), i,
                               m.preferred_batch_sizes[i], v.max_batch_size);
-  return Status::ok();
+  return parse_crops(r, m.crops);
 }
 
 // type: ros2_detections | ros2_classification | ros2_mask | ros2_annotated_image.

@@ -45,9 +45,25 @@ struct SourceConfig {
   std::string topic;
   bool compressed = false;
   std::string qos_yaml;
+  // ros2_image: also subscribe sensor_msgs/CameraInfo ("": no; "auto": `camera_info` beside the
+  // image topic, as Isaac ROS and image_transport name it) and pair each image with the one of its
+  // stamp (else the latest), waiting at most camera_info_wait_ms for it (docs/ros2.md, CameraInfo).
+  std::string camera_info_topic;
+  double camera_info_wait_ms = 20;
   // mcap (a rosbag2 MCAP bag; `topic` above, empty: its first image topic): replay pace, 0 = as
   // fast as the pipeline takes frames (`rate: max`), 1 = the recorded rate, 2 = twice as fast...
   double replay_rate = 0;
+};
+
+// A chained model (detector -> classifier on the detected crops): `crops_from` names the upstream
+// detector and excludes `sources`; the crop_* keys choose its detections (crop_selection.h).
+struct CropConfig {
+  std::string from;                  // crops_from ("": the model reads sources)
+  std::vector<std::string> classes;  // crop_classes: the upstream's labels or class ids; empty: all
+  std::optional<float> min_score;    // crop_min_score; unset: the upstream's confidence_threshold
+  float padding = 0.0f;              // crop_padding: fraction of the box size added per side
+  int min_size = 1;                  // crop_min_size: px; smaller boxes are skipped
+  int max_crops_per_frame = 16;      // highest scores first
 };
 
 struct ModelConfig {
@@ -58,6 +74,7 @@ struct ModelConfig {
   int instances = 1;                 // model instances, each its own worker (Triton instance_group)
   std::vector<std::string> sources;  // source (or stream) names; empty: every source
   std::vector<int> preferred_batch_sizes;
+  CropConfig crops;
 };
 
 struct SinkConfig {

@@ -7,7 +7,9 @@
 
 #include "engine/model_import.h"
 #include "engine/plan_file.h"
+#include "pipeline/crop_selection.h"
 #include "pipeline/pipeline_config.h"
+#include "vision/result_mapping.h"
 
 namespace fovea::pipeline {
 namespace {
@@ -93,6 +95,49 @@ Status check_model_input(const ModelConfig& m, const std::string& key) {
   return Status::ok();
 }
 
+bool is_detector(DecoderKind kind) { return kind != DecoderKind::kClassification && kind != DecoderKind::kSegmentation; }
+
+// crops_from names another model, no cycle, one level (the upstream reads sources), the upstream
+// a detector and this model a classifier (as far as the config says: `decoder: auto` is checked
+// again on the created models), crop_classes known to the upstream's labels.
+Status check_chains(const PipelineConfig& c) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < c.models.size(); ++i) index.emplace(c.models[i].name, i);
+  for (size_t i = 0; i < c.models.size(); ++i) {
+    const ModelConfig& m = c.models[i];
+    if (m.crops.from.empty()) continue;
+    const std::string key = fmt::format("models[{}]", i);
+    auto it = index.find(m.crops.from);
+    if (it == index.end()) return not_found("{}.crops_from: no model named '{}'", key, m.crops.from);
+    std::string path = m.name;
+    for (size_t at = it->second, steps = 0; steps <= c.models.size(); ++steps) {
+      path += " -> " + c.models[at].name;
+      if (at == i) return invalid_argument("{}.crops_from: {} is a cycle", key, path);
+      auto next = index.find(c.models[at].crops.from);
+      if (c.models[at].crops.from.empty() || next == index.end()) break;
+      at = next->second;
+    }
+    const ModelConfig& up = c.models[it->second];
+    if (!up.crops.from.empty())
+      return invalid_argument("{}.crops_from: '{}' reads crops itself (crops_from: '{}'); crops come from a detector that "
+                              "reads sources", key, up.name, up.crops.from);
+    if (!is_detector(up.vision.decoder))
+      return invalid_argument("{}.crops_from: '{}' is not a detector (its decoder is {})", key, up.name,
+                              decoder_kind_name(up.vision.decoder));
+    if (m.vision.decoder != DecoderKind::kAuto && m.vision.decoder != DecoderKind::kClassification)
+      return invalid_argument("{}.decoder: {}, but a model reading crops (crops_from) must be a classifier", key,
+                              decoder_kind_name(m.vision.decoder));
+    std::vector<std::string> labels;
+    if (!up.vision.labels_path.empty()) {
+      Result<std::vector<std::string>> loaded = vision::load_labels(up.vision.labels_path);
+      if (!loaded.is_ok()) return loaded.status().with_context(fmt::format("models[{}].labels", it->second));
+      labels = std::move(loaded).value();
+    }
+    FOVEA_RETURN_IF_ERROR(resolve_crop_classes(m.crops.classes, labels, key + ".crop_classes").status());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status check_pipeline_config(const PipelineConfig& c) {
@@ -132,6 +177,7 @@ Status check_pipeline_config(const PipelineConfig& c) {
     if (!m.vision.labels_path.empty()) FOVEA_RETURN_IF_ERROR(check_file(m.vision.labels_path, key + ".labels"));
     FOVEA_RETURN_IF_ERROR(check_model_input(m, key));
   }
+  FOVEA_RETURN_IF_ERROR(check_chains(c));
   std::set<std::string> sink_names;
   for (size_t i = 0; i < c.sinks.size(); ++i) {
     const SinkConfig& k = c.sinks[i];

@@ -73,6 +73,10 @@ void PipelineMetrics::fill(MetricsSnapshot& snapshot) const {
     out.inference_count = m.inference_count.load();
     out.request_failures = m.failures.load();
     out.deadline_misses = m.deadline_misses.load();
+    out.crops_from = m.info.crops_from;
+    out.crops.in = m.crops_in.load();
+    out.crops.classified = m.crops_classified.load();
+    for (size_t r = 0; r < kDropReasonCount; ++r) out.crops.dropped[r] = m.crops_dropped[r].load();
   }
   snapshot.sinks.resize(sinks_.size());
   for (size_t i = 0; i < sinks_.size(); ++i) {

@@ -31,6 +31,16 @@ enum class Stage { kQueue, kUpload, kEncode, kInfer, kDecode, kDownload, kModel,
 inline constexpr size_t kStageCount = 8;
 std::string_view stage_name(Stage stage);  // "queue", "upload", ..., "end_to_end"
 
+// Crops of a chained model (chain_join.h): taken from the upstream's detections into its lanes,
+// classified (joined back to their frame), or dropped by reason (model_error: the crop failed and
+// its detection stays unclassified; shutdown / deadline: its parent frame was dropped with it).
+// After a drained run in == classified + dropped.
+struct CropCounts {
+  uint64_t in = 0;
+  uint64_t classified = 0;
+  std::array<uint64_t, kDropReasonCount> dropped{};
+};
+
 struct ModelMetrics {
   std::string name;
   std::string description;
@@ -42,6 +52,8 @@ struct ModelMetrics {
   uint64_t request_failures = 0;     // frames the model failed (nv_inference_request_failure)
   uint64_t deadline_misses = 0;      // results delivered later than deadline_ms
   double fps_out = 0;                // results delivered per second, last interval
+  std::string crops_from;            // a chained model's upstream ("" otherwise); its batches are of crops
+  CropCounts crops;
 };
 
 struct LaneMetrics {
@@ -90,6 +102,7 @@ class PipelineMetrics {
     std::string name;
     std::string description;
     int max_batch_size = 1;
+    std::string crops_from;  // chained models: the upstream model
   };
   PipelineMetrics(std::vector<ModelInfo> models, std::vector<std::string> sinks);
 
@@ -100,6 +113,12 @@ class PipelineMetrics {
   // A delivered result: end-to-end latency and, with a deadline, whether it was missed.
   void record_delivery(size_t model, double end_to_end_ms, bool deadline_missed);
   void record_sink_write(size_t sink, double ms, bool ok);
+  // Chained models: crops entering the lanes, and each crop's outcome.
+  void record_crops_in(size_t model, uint64_t n) { models_[model].crops_in.fetch_add(n, std::memory_order_relaxed); }
+  void record_crop_classified(size_t model) { models_[model].crops_classified.fetch_add(1, std::memory_order_relaxed); }
+  void record_crop_dropped(size_t model, DropReason reason) {
+    models_[model].crops_dropped[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // Fills the model and sink parts of a snapshot (fps fields are the caller's).
   void fill(MetricsSnapshot& snapshot) const;
@@ -113,6 +132,8 @@ class PipelineMetrics {
     std::array<LatencyHistogram, kStageCount> stages;
     std::unique_ptr<std::atomic<uint64_t>[]> batch_sizes;
     std::atomic<uint64_t> exec_count{0}, inference_count{0}, failures{0}, deadline_misses{0}, delivered{0};
+    std::atomic<uint64_t> crops_in{0}, crops_classified{0};
+    std::array<std::atomic<uint64_t>, kDropReasonCount> crops_dropped{};
   };
   struct Sink {
     std::string name;

@@ -9,6 +9,7 @@
 
 #include "core/logging.h"
 #include "pipeline/metrics_report.h"
+#include "pipeline/pipeline_stages.h"
 
 namespace fovea::pipeline {
 namespace {
@@ -18,33 +19,6 @@ double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
 }
 
 }  // namespace
-
-struct Pipeline::Delivery {
-  FrameResult result;
-  FramePtr frame;
-  StageTimes times;
-  int batch_size = 1;
-};
-
-struct Pipeline::ModelStage {
-  std::string name;
-  std::vector<std::unique_ptr<VisionModel>> instances;
-  std::vector<size_t> sources;       // local lane -> source index
-  std::vector<size_t> global_lanes;  // local lane -> accounting lane
-  std::vector<LaneOptions> lane_options;
-  std::unique_ptr<DynamicBatcher<FramePtr>> batcher;
-  std::unique_ptr<LaneSequencer<Delivery>> sequencer;
-  std::vector<size_t> sinks;
-  std::atomic<size_t> sources_remaining{0};
-  std::atomic<size_t> workers_remaining{0};
-  uint64_t delivered_at_last_tick = 0;
-};
-
-struct Pipeline::SinkStage {
-  std::unique_ptr<FrameSink> sink;
-  std::unique_ptr<BoundedQueue<std::shared_ptr<const SinkItem>>> queue;
-  std::atomic<size_t> models_remaining{0};
-};
 
 Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpec> sources,
                                                    std::vector<PipelineModelSpec> models,
@@ -66,6 +40,13 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
   std::vector<FrameAccounting::Lane> lanes;
   std::vector<PipelineMetrics::ModelInfo> infos;
   p->source_lanes_.resize(sources.size());
+  FOVEA_RETURN_IF_ERROR(check_chains(models));
+  // Chained models read their upstream's sources, in the same lane order.
+  for (PipelineModelSpec& spec : models)
+    if (!spec.crops_from && spec.sources.empty())
+      for (size_t s = 0; s < sources.size(); ++s) spec.sources.push_back(s);
+  for (PipelineModelSpec& spec : models)
+    if (spec.crops_from) spec.sources = models[*spec.crops_from].sources;
   for (size_t m = 0; m < models.size(); ++m) {
     PipelineModelSpec& spec = models[m];
     if (!model_names.insert(spec.name).second) return invalid_argument("pipeline: two models are named '{}'", spec.name);
@@ -80,8 +61,6 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
     auto stage = std::make_unique<ModelStage>();
     stage->name = spec.name;
     stage->instances = std::move(spec.instances);
-    if (spec.sources.empty())
-      for (size_t s = 0; s < sources.size(); ++s) spec.sources.push_back(s);
     for (size_t s : spec.sources) {
       if (s >= sources.size()) return invalid_argument("model '{}': source index {} out of range", spec.name, s);
       if (std::find(stage->sources.begin(), stage->sources.end(), s) != stage->sources.end())
@@ -89,13 +68,14 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
       const size_t local = stage->sources.size();
       stage->sources.push_back(s);
       stage->global_lanes.push_back(lanes.size());
-      stage->lane_options.push_back(sources[s].queue);
+      stage->lane_options.push_back(spec.crops_from ? chain_lane_options(sources[s].queue, spec) : sources[s].queue);
       lanes.push_back({m, s});
-      p->source_lanes_[s].emplace_back(m, local);
+      if (!spec.crops_from) p->source_lanes_[s].emplace_back(m, local);  // a chained model's lanes get crops, not frames
     }
     stage->batcher = std::make_unique<DynamicBatcher<FramePtr>>(spec.batching, stage->lane_options);
     stage->sequencer = std::make_unique<LaneSequencer<Delivery>>(stage->sources.size());
-    infos.push_back({spec.name, stage->instances.front()->description(), spec.batching.max_batch_size});
+    infos.push_back({spec.name, stage->instances.front()->description(), spec.batching.max_batch_size,
+                     spec.crops_from ? models[*spec.crops_from].name : std::string()});
     model_name_list.push_back(spec.name);
     p->models_.push_back(std::move(stage));
   }
@@ -124,6 +104,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
   for (size_t s = 0; s < p->sources_.size(); ++s) p->source_done_[s] = false;
   p->source_fps_.assign(p->sources_.size(), 0.0);
   p->model_fps_.assign(p->models_.size(), 0.0);
+  p->wire_chains(models);
   p->compute_memory_bound();
   FOVEA_RETURN_IF_ERROR(p->prepare_gpu_frames());
   return p;
@@ -175,6 +156,10 @@ void Pipeline::compute_memory_bound() {
     for (const auto& [m, local] : source_lanes_[s])
       frames += models_[m]->lane_options[local].depth +
                 2 * models_[m]->instances.size() * static_cast<size_t>(models_[m]->batcher->options().max_batch_size);
+    for (const auto& stage : models_)  // a chained model's join keeps at most its capacity of parent frames
+      if (stage->join)
+        for (size_t local = 0; local < stage->sources.size(); ++local)
+          if (stage->sources[local] == s) frames += stage->join->parent_capacity();
     const size_t bytes = sources_[s].source->frame_bytes();
     host_frame_bytes_bound_ += frames * bytes;
     if (s < 4) parts += fmt::format("{}{} frames of {:.1f} MiB for '{}'", s ? ", " : "", frames, bytes / 1048576.0,
@@ -223,8 +208,14 @@ void Pipeline::request_stop() {
 
 void Pipeline::abort() {
   request_stop();
-  for (auto& m : models_)
-    for (auto& [local, frame] : m->batcher->abort()) accounting_->dropped(m->global_lanes[local], DropReason::kShutdown);
+  for (size_t m = 0; m < models_.size(); ++m) {
+    ModelStage& stage = *models_[m];
+    if (stage.join) stage.join->abort();  // an upstream blocked on a full join lane gives up
+    for (auto& [local, frame] : stage.batcher->abort()) {
+      if (stage.join) chain_crop_dropped(m, *frame, DropReason::kShutdown);
+      else accounting_->dropped(stage.global_lanes[local], DropReason::kShutdown);
+    }
+  }
 }
 
 bool Pipeline::finished() const {
@@ -312,16 +303,13 @@ void Pipeline::run_worker(size_t m, size_t instance) {
 }
 
 void Pipeline::run_batch(size_t m, VisionModel& vm, std::vector<BatchEntry>& batch) {
-  ModelStage& stage = *models_[m];
   const auto taken = SteadyClock::now();
   std::vector<BatchEntry*> live;
   for (auto& e : batch) {
     const double waited_ms = ms_between(e.item->entered, taken);
     metrics_->stage(m, Stage::kQueue).record_ms(ms_between(e.enqueued, taken));
     if (options_.drop_late_frames && options_.deadline_ms > 0 && waited_ms > options_.deadline_ms) {
-      accounting_->dropped(stage.global_lanes[e.lane], DropReason::kDeadline);
-      stage.sequencer->complete(e.lane, e.ticket, std::nullopt,
-                                [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
+      drop_entry(m, e, DropReason::kDeadline);
       continue;
     }
     live.push_back(&e);
@@ -357,6 +345,14 @@ void Pipeline::complete_batch(size_t m, VisionModel& vm, const std::shared_ptr<s
   const size_t n = entries->size();
   if (results.is_ok() && results->size() == n) {
     metrics_->record_batch(m, static_cast<int>(n), times, model_ms);
+    if (stage.join) {  // crops: their classes join their parent frame
+      for (size_t i = 0; i < n; ++i) {
+        metrics_->record_crop_classified(m);
+        stage.join->crop_classified(ChainJoin::crop_of(*(*entries)[i].item), std::move((*results)[i].classes), times,
+                                    static_cast<int>(n));
+      }
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       BatchEntry& e = (*entries)[i];
       Delivery d{std::move((*results)[i]), e.item, times, static_cast<int>(n)};
@@ -378,10 +374,25 @@ void Pipeline::complete_batch(size_t m, VisionModel& vm, const std::shared_ptr<s
 
 void Pipeline::drop_model_error(size_t m, BatchEntry& e, const std::string& why) {
   ModelStage& stage = *models_[m];
-  model_log_.warn(fmt::format("model '{}': frame {} of '{}' dropped (model_error): {}", stage.name,
-                              e.item->frame.sequence, e.item->frame.source, why));
-  accounting_->dropped(stage.global_lanes[e.lane], DropReason::kModelError);
+  model_log_.warn(fmt::format("model '{}': {} {} of '{}' {} (model_error): {}", stage.name,
+                              stage.join ? "a crop of frame" : "frame", e.item->frame.sequence, e.item->frame.source,
+                              stage.join ? "failed, its detection stays unclassified" : "dropped", why));
   metrics_->record_failures(m, 1);
+  if (stage.join) {  // a failed crop: its detection stays unclassified, the frame is still delivered
+    metrics_->record_crop_dropped(m, DropReason::kModelError);
+    stage.join->crop_failed(ChainJoin::crop_of(*e.item));
+    return;
+  }
+  drop_entry(m, e, DropReason::kModelError);
+}
+
+void Pipeline::drop_entry(size_t m, BatchEntry& e, DropReason reason) {
+  ModelStage& stage = *models_[m];
+  if (stage.join) {
+    chain_crop_dropped(m, *e.item, reason);
+    return;
+  }
+  accounting_->dropped(stage.global_lanes[e.lane], reason);
   stage.sequencer->complete(e.lane, e.ticket, std::nullopt,
                             [&](size_t lane, Delivery&& ready) { deliver(m, lane, std::move(ready)); });
 }
@@ -392,6 +403,7 @@ void Pipeline::deliver(size_t m, size_t local_lane, Delivery&& d) {
   const bool late = options_.deadline_ms > 0 && e2e_ms > options_.deadline_ms;
   metrics_->record_delivery(m, e2e_ms, late);
   accounting_->processed(stage.global_lanes[local_lane]);
+  for (size_t c : stage.chained) feed_chain(c, local_lane, d.frame, d.result);
   if (stage.sinks.empty()) return;
   auto item = std::make_shared<SinkItem>();
   item->model = stage.name;
@@ -408,6 +420,8 @@ void Pipeline::deliver(size_t m, size_t local_lane, Delivery&& d) {
 
 void Pipeline::worker_finished(size_t m) {
   if (models_[m]->workers_remaining.fetch_sub(1) != 1) return;
+  // Every result of this model is delivered: no more crops for the models chained to it.
+  for (size_t c : models_[m]->chained) models_[c]->batcher->close();
   for (size_t k : models_[m]->sinks)
     if (sinks_[k]->models_remaining.fetch_sub(1) == 1) sinks_[k]->queue->close();
 }

@@ -13,9 +13,12 @@
 // FPS rates, samples NVML, warns (rate-limited) when the deadline-miss ratio passes a threshold,
 // and can print the console line.
 //
-// Chaining seam (detector -> classifier on crops): a delivered SinkItem of one model would feed a
-// second model's batcher (one frame per crop, EncoderParams::crop) instead of or besides the
-// sinks; the second model's results are joined back by (source, sequence). See docs/pipeline.md.
+// Chaining (detector -> classifier on crops): a model with `crops_from` reads no source; each
+// result its upstream detector delivers feeds it instead: the selected detections
+// (crop_selection.h) become crop frames (same pixels, roi = the padded box) in its batcher, one
+// `block` lane per upstream source, and its crop results are joined back per parent frame, in
+// per-source order (chain_join.h): one SinkItem per (chained model, frame). Its lanes count parent
+// frames; its crops have their own counters. Code: pipeline_chain.cpp. See docs/pipeline.md.
 #pragma once
 
 #include <atomic>
@@ -24,12 +27,15 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/status.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/chain_join.h"
+#include "pipeline/crop_selection.h"
 #include "pipeline/dynamic_batcher.h"
 #include "pipeline/frame_accounting.h"
 #include "pipeline/frame_source.h"
@@ -51,6 +57,12 @@ struct PipelineModelSpec {
   std::vector<std::unique_ptr<VisionModel>> instances;  // >= 1; one worker thread each
   std::vector<size_t> sources;                          // indices into the sources; empty: all
   BatcherOptions batching;  // max_batch_size <= every instance's config().max_batch_size
+  // A chained model: reads crops of this model's detections (an index into the models; a detector
+  // that reads sources) instead of sources, so `sources` must stay empty. Its instances must be
+  // classifiers. Its lanes are the upstream's sources, `block`, of depth max(the source's queue
+  // depth, crops.max_crops, batching.max_batch_size).
+  std::optional<size_t> crops_from;
+  CropSelection crops;
 };
 
 struct PipelineSinkSpec {
@@ -103,6 +115,14 @@ class Pipeline {
   struct ModelStage;
   struct SinkStage;
   Pipeline() = default;
+  // Chained models (pipeline_chain.cpp): checks, and the lane options and join of each.
+  static Status check_chains(const std::vector<PipelineModelSpec>& models);
+  static LaneOptions chain_lane_options(const LaneOptions& source_lane, const PipelineModelSpec& spec);
+  void wire_chains(const std::vector<PipelineModelSpec>& models);
+  // The upstream delivered `upstream` for `frame`: its crops go into chained model c's lane `local`.
+  void feed_chain(size_t c, size_t local, const FramePtr& frame, const FrameResult& upstream);
+  void deliver_joined(size_t c, size_t local, ChainParent& parent);
+  void chain_crop_dropped(size_t c, const PipelineFrame& crop, DropReason reason);
 
   void run_source(size_t source);
   void run_worker(size_t model, size_t instance);
@@ -117,6 +137,7 @@ class Pipeline {
   void complete_batch(size_t model, VisionModel& vm, const std::shared_ptr<std::vector<BatchEntry>>& entries,
                       Result<std::vector<FrameResult>> results, const StageTimes& times, double model_ms);
   void drop_model_error(size_t model, BatchEntry& entry, const std::string& why);
+  void drop_entry(size_t model, BatchEntry& entry, DropReason reason);
   void deliver(size_t model, size_t local_lane, Delivery&& d);
   void compute_memory_bound();
   Status prepare_gpu_frames();

@@ -118,6 +118,9 @@ struct FrameResult {
   std::vector<vision::ClassScore> classes;    // classification models
   Tensor mask;                                // segmentation: [H, W] uint8 class ids at ORIGINAL resolution
   std::optional<vision::CropRoi> roi;         // the frame's roi, when only that region was encoded
+  // A chained model's result (chain_join.h): the classes its classifier gave each detection's crop,
+  // aligned with `detections` (the upstream detector's); empty for a crop that failed.
+  std::vector<std::vector<vision::ClassScore>> detection_classes;
 };
 
 struct FrameResult;

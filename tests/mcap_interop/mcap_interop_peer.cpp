@@ -71,7 +71,7 @@ Status write_interop_bag(const std::string& path, Compression compression) {
   FOVEA_ASSIGN_OR_RETURN(const uint16_t compressed,
                          sink->writer().add_channel("/camera/compressed", std::string(kCompressedImageType),
                                                     *ros2msg_definition(kCompressedImageType)));
-  FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, serialize_cdr(c));
+  FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ros2::serialize(c));
   const uint64_t t = 1700000000ULL * 1000000000ULL;
   FOVEA_RETURN_IF_ERROR(sink->writer().write(compressed, t, t, bytes));
   return sink->close();

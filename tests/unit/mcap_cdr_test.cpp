@@ -1,4 +1,5 @@
-// CDR of the messages fovea records and replays, byte for byte against layouts worked out by hand
+// CDR of the messages fovea records to and replays from bags (the one ROS 2 codec,
+// io/ros2/cdr/cdr_codec.h, as MCAP uses it), byte for byte against layouts worked out by hand
 // (XCDR1: encapsulation 00 01 00 00, alignment from the end of that header, float64 aligned to 8;
 // the Image bytes are those Debian's libddsc 0.10.2 produced, ../shared/reference/ros2-wire.md §5,
 // without Cyclone's padding to 4), plus big-endian input and malformed bytes.
@@ -6,10 +7,12 @@
 
 #include <cstring>
 
-#include "io/mcap/ros2_cdr_messages.h"
+#include "io/ros2/cdr/cdr_codec.h"
 
 namespace fovea::io::mcap {
 namespace {
+
+namespace msg = ros2::msg;
 
 std::vector<uint8_t> hex(std::initializer_list<int> v) {
   std::vector<uint8_t> out;
@@ -45,10 +48,10 @@ TEST(McapCdr, ImageBytes) {
   m.encoding = "rgb8";
   m.step = 3;
   m.data = {1, 2, 3};
-  auto bytes = serialize_cdr(m);
+  auto bytes = ros2::serialize(m);
   ASSERT_TRUE(bytes.is_ok());
   EXPECT_EQ(*bytes, kImageBytes);
-  auto back = deserialize_image(kImageBytes);
+  auto back = ros2::deserialize<msg::Image>(kImageBytes);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   EXPECT_EQ(back->header.stamp.sec, 1);
   EXPECT_EQ(back->header.stamp.nanosec, 2u);
@@ -60,7 +63,7 @@ TEST(McapCdr, ImageBytes) {
   std::vector<uint8_t> cyclone = kImageBytes;
   cyclone[3] = 0x01;
   cyclone.push_back(0x00);
-  ASSERT_TRUE(deserialize_image(cyclone).is_ok());
+  ASSERT_TRUE(ros2::deserialize<msg::Image>(cyclone).is_ok());
 }
 
 TEST(McapCdr, BigEndianDecodesXcdr2IsRefused) {
@@ -74,7 +77,7 @@ TEST(McapCdr, BigEndianDecodesXcdr2IsRefused) {
       0x00, 0x00, 0x00, 0x03,
       0x00, 0x00, 0x00, 0x03, 0x01, 0x02, 0x03,
   });
-  auto m = deserialize_image(be);
+  auto m = ros2::deserialize<msg::Image>(be);
   ASSERT_TRUE(m.is_ok()) << m.status().message();
   EXPECT_EQ(m->header.stamp.nanosec, 2u);
   EXPECT_EQ(m->step, 3u);
@@ -83,7 +86,7 @@ TEST(McapCdr, BigEndianDecodesXcdr2IsRefused) {
   // XCDR2 (which rmw never sends: it forces XCDR1) is refused rather than misread.
   std::vector<uint8_t> x2 = kImageBytes;
   x2[1] = 0x07;  // CDR2_LE
-  auto e = deserialize_image(x2);
+  auto e = ros2::deserialize<msg::Image>(x2);
   ASSERT_FALSE(e.is_ok());
   EXPECT_EQ(e.status().code(), StatusCode::kUnsupported);
 }
@@ -119,10 +122,10 @@ TEST(McapCdr, Detection2DArrayBytes) {
   append(want, hex({1, 0, 0, 0, 0}));
   ASSERT_EQ(want.size(), 4u + 445u);
 
-  auto bytes = serialize_cdr(m);
+  auto bytes = ros2::serialize(m);
   ASSERT_TRUE(bytes.is_ok());
   EXPECT_EQ(*bytes, want);
-  auto back = deserialize_detection2d_array(want);
+  auto back = ros2::deserialize<msg::Detection2DArray>(want);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   ASSERT_EQ(back->detections.size(), 1u);
   EXPECT_EQ(back->detections[0].header.frame_id, "cam");
@@ -135,12 +138,12 @@ TEST(McapCdr, CompressedImageBytes) {
   m.header = cam_header();
   m.format = "png";
   m.data = {0x89, 0x50};
-  auto bytes = serialize_cdr(m);
+  auto bytes = ros2::serialize(m);
   ASSERT_TRUE(bytes.is_ok());
   std::vector<uint8_t> want = hex({0x00, 0x01, 0x00, 0x00, 1, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 'c', 'a', 'm', 0,
                                    4, 0, 0, 0, 'p', 'n', 'g', 0, 2, 0, 0, 0, 0x89, 0x50});
   EXPECT_EQ(*bytes, want);
-  auto back = deserialize_compressed_image(want);
+  auto back = ros2::deserialize<msg::CompressedImage>(want);
   ASSERT_TRUE(back.is_ok());
   EXPECT_EQ(back->format, "png");
 }
@@ -149,32 +152,32 @@ TEST(McapCdr, MalformedBytesAreErrorsNamingTheField) {
   // Every truncation of a valid message fails (and never reads past the end).
   for (size_t n = 0; n < kImageBytes.size(); ++n) {
     std::vector<uint8_t> cut(kImageBytes.begin(), kImageBytes.begin() + static_cast<ptrdiff_t>(n));
-    EXPECT_FALSE(deserialize_image(cut).is_ok()) << n << " bytes";
+    EXPECT_FALSE(ros2::deserialize<msg::Image>(cut).is_ok()) << n << " bytes";
   }
   // data length past the end.
   std::vector<uint8_t> long_data = kImageBytes;
   long_data[kImageBytes.size() - 7] = 0xFF;
-  auto e = deserialize_image(long_data);
+  auto e = ros2::deserialize<msg::Image>(long_data);
   ASSERT_FALSE(e.is_ok());
   EXPECT_NE(e.status().message().find("sensor_msgs/msg/Image.data"), std::string::npos) << e.status().message();
   // A string without its NUL.
   std::vector<uint8_t> no_nul = kImageBytes;
   no_nul[15] = 'x';
-  EXPECT_NE(deserialize_image(no_nul).status().message().find("header.frame_id"), std::string::npos);
+  EXPECT_NE(ros2::deserialize<msg::Image>(no_nul).status().message().find("header.frame_id"), std::string::npos);
   // An absurd sequence count fails before allocating anything.
   std::vector<uint8_t> absurd = hex({0x00, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF});
-  auto a = deserialize_detection2d_array(absurd);
+  auto a = ros2::deserialize<msg::Detection2DArray>(absurd);
   ASSERT_FALSE(a.is_ok());
   EXPECT_NE(a.status().message().find("detections"), std::string::npos) << a.status().message();
   // Unsupported representations.
   std::vector<uint8_t> pl = kImageBytes;
   pl[1] = 0x03;  // PL_CDR_LE
-  EXPECT_NE(deserialize_image(pl).status().message().find("encapsulation"), std::string::npos);
+  EXPECT_NE(ros2::deserialize<msg::Image>(pl).status().message().find("encapsulation"), std::string::npos);
 }
 
 TEST(McapCdr, TimeConversion) {
-  EXPECT_EQ(time_to_ns(time_from_ns(1700000000123456789)), 1700000000123456789);
-  const msg::Time t = time_from_ns(-1);
+  EXPECT_EQ(ros2::time_to_ns(ros2::time_from_ns(1700000000123456789)), 1700000000123456789);
+  const msg::Time t = ros2::time_from_ns(-1);
   EXPECT_EQ(t.sec, -1);
   EXPECT_EQ(t.nanosec, 999999999u);
 }

@@ -31,7 +31,7 @@ msg::Image make_image(uint32_t w, uint32_t h, const std::string& encoding, uint3
 
 template <typename Msg>
 void write_message(McapWriter& w, uint16_t channel, uint64_t t, const Msg& m) {
-  auto bytes = serialize_cdr(m);
+  auto bytes = ros2::serialize(m);
   ASSERT_TRUE(bytes.is_ok());
   ASSERT_TRUE(w.write(channel, t, t, *bytes).is_ok());
 }
@@ -265,7 +265,7 @@ TEST_F(McapSourceSink, DetectionSinkRecordsDetection2DArrayAndImages) {
   (*r)->set_topic_filter({"/yolo/cam0/detections"});
   auto m = (*r)->next();
   ASSERT_TRUE(m.is_ok() && m->has_value());
-  auto d = deserialize_detection2d_array((*m)->data);
+  auto d = ros2::deserialize<msg::Detection2DArray>((*m)->data);
   ASSERT_TRUE(d.is_ok()) << d.status().message();
   EXPECT_EQ(d->header.frame_id, "camera_optical");
   EXPECT_EQ(d->header.stamp.sec, 1700000000);
@@ -284,7 +284,7 @@ TEST_F(McapSourceSink, DetectionSinkRecordsDetection2DArrayAndImages) {
   (*r)->set_topic_filter({"/cam0/image"});
   auto im = (*r)->next();
   ASSERT_TRUE(im.is_ok() && im->has_value());
-  auto image = deserialize_image((*im)->data);
+  auto image = ros2::deserialize<msg::Image>((*im)->data);
   ASSERT_TRUE(image.is_ok());
   EXPECT_EQ(image->encoding, "rgb8");
   EXPECT_EQ(image->step, 12u);  // rows without the source's padding

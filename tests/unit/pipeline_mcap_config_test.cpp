@@ -14,7 +14,7 @@
 #include "io/mcap/mcap_compression.h"
 #include "io/mcap/mcap_reader.h"
 #include "io/mcap/mcap_writer.h"
-#include "io/mcap/ros2_cdr_messages.h"
+#include "io/ros2/cdr/cdr_codec.h"
 #include "io/mcap/ros2_message_definitions.h"
 #include "io/pipeline_assembly.h"
 #include "pipeline/pipeline_config.h"
@@ -102,8 +102,8 @@ TEST(PipelineMcapConfig, ErrorsNameTheKey) {
 }
 
 // Three 320x180 frames from the demo samples as sensor_msgs/Image, 100 ms apart.
-std::vector<io::mcap::msg::Image> write_camera_bag(const std::string& path) {
-  std::vector<io::mcap::msg::Image> images;
+std::vector<io::ros2::msg::Image> write_camera_bag(const std::string& path) {
+  std::vector<io::ros2::msg::Image> images;
   io::mcap::McapWriterOptions wo;
   wo.compression = io::mcap::Compression::kNone;
   auto w = io::mcap::McapWriter::open(path, wo);
@@ -120,14 +120,14 @@ std::vector<io::mcap::msg::Image> write_camera_bag(const std::string& path) {
     const cv::Mat full(decoded->height, decoded->width, CV_8UC3, decoded->pixels.data());
     cv::Mat small;
     cv::resize(full, small, cv::Size(320, 180), 0, 0, cv::INTER_AREA);
-    io::mcap::msg::Image m;
-    m.header = io::mcap::msg::Header{io::mcap::msg::Time{1700000000 + i, static_cast<uint32_t>(i * 1000)}, "camera_" + std::to_string(i)};
+    io::ros2::msg::Image m;
+    m.header = io::ros2::msg::Header{io::ros2::msg::Time{1700000000 + i, static_cast<uint32_t>(i * 1000)}, "camera_" + std::to_string(i)};
     m.width = 320;
     m.height = 180;
     m.encoding = "rgb8";
     m.step = 320 * 3;
     m.data.assign(small.data, small.data + small.total() * small.elemSize());
-    auto bytes = io::mcap::serialize_cdr(m);
+    auto bytes = io::ros2::serialize(m);
     EXPECT_TRUE(bytes.is_ok());
     const uint64_t t = 1'000'000'000ull + static_cast<uint64_t>(i) * 100'000'000ull;
     EXPECT_TRUE((*w)->write(*channel, t, t, *bytes).is_ok());
@@ -141,7 +141,7 @@ TEST(PipelineMcapConfig, ReplaysABagAndRecordsDetections) {
   const fs::path dir = fs::temp_directory_path() / "fovea_pipeline_mcap_config_test";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  const std::vector<io::mcap::msg::Image> images = write_camera_bag((dir / "camera.mcap").string());
+  const std::vector<io::ros2::msg::Image> images = write_camera_bag((dir / "camera.mcap").string());
   ASSERT_EQ(images.size(), 3u);
   const std::string compression = io::mcap::compression_available(io::mcap::Compression::kZstd) ? "zstd" : "none";
   const std::string yaml =
@@ -169,12 +169,12 @@ TEST(PipelineMcapConfig, ReplaysABagAndRecordsDetections) {
 
   auto reader = io::mcap::McapReader::open((dir / "out/detections.mcap").string());
   ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
-  std::vector<io::mcap::msg::Detection2DArray> arrays;
+  std::vector<io::ros2::msg::Detection2DArray> arrays;
   for (auto m = (*reader)->next(); m.is_ok() && m->has_value(); m = (*reader)->next()) {
     EXPECT_EQ((*m)->channel->topic, "/fovea/detections");
     ASSERT_NE((*m)->schema, nullptr);
     EXPECT_EQ((*m)->schema->name, io::mcap::kDetection2DArrayType);
-    auto array = io::mcap::deserialize_detection2d_array((*m)->data);
+    auto array = io::ros2::deserialize<io::ros2::msg::Detection2DArray>((*m)->data);
     ASSERT_TRUE(array.is_ok()) << array.status().to_string();
     arrays.push_back(std::move(array).value());
   }

@@ -78,8 +78,11 @@ TEST(Ros2AnnotatedSink, PublishesTheFrameWithItsBoxDrawn) {
   Ros2PipelineEndpoints endpoints(fovea_options);
   Result<std::unique_ptr<pipeline::FrameSink>> sink = endpoints.make_sink(config->sinks[0], *config, "sinks[0]");
   ASSERT_TRUE(sink.is_ok()) << sink.status().to_string();
-  ASSERT_EQ(endpoints.descriptions().size(), 1u);  // no LabelInfo for an annotated image
+  // No LabelInfo for an annotated image; its CameraInfo topic (used when frames carry one).
+  ASSERT_EQ(endpoints.descriptions().size(), 2u);
   EXPECT_NE(endpoints.descriptions()[0].find("sensor_msgs/msg/Image"), std::string::npos);
+  EXPECT_NE(endpoints.descriptions()[1].find("/camera_info (sensor_msgs/msg/CameraInfo"), std::string::npos)
+      << endpoints.descriptions()[1];
 
   NodeOptions consumer_options;
   consumer_options.name = "annot_consumer";

@@ -4,8 +4,7 @@
 // byte after the header (float64 to 8); strings as uint32 length including the NUL, the bytes,
 // the NUL; T[] as uint32 count + elements; T[N] without a count; nested structs inline. The
 // padding bytes are spelled out where they fall. Then every expected buffer decodes back to
-// the message (and a big-endian one too).
-#ifdef FOVEA_HAVE_ROS2
+// the message (and a big-endian one too). Needs no DDS: the codec is built without Cyclone too.
 
 #include <gtest/gtest.h>
 
@@ -13,7 +12,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "io/ros2/cdr_codec.h"
+#include "io/ros2/cdr/cdr_codec.h"
 #include "io/ros2/messages.h"
 
 namespace fovea::io::ros2 {
@@ -277,7 +276,7 @@ TEST(Ros2CdrBytes, ParticipantEntitiesInfoJazzy) {
   // gid 44..60, writers count 0 at 60.
   const Bytes expected = cat({kEncapsulation, gid_bytes(0x01), u32(1), u32(2), chars("/"), pad(2), u32(6),
                               chars("fovea"), pad(2), u32(1), gid_bytes(0x20), u32(0)});
-  Result<Bytes> got = serialize_message(participant_entities_info_type(Distro::kJazzy), &p);
+  Result<Bytes> got = serialize_participant_entities_info(p, 16);
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   EXPECT_EQ(*got, expected);
 }
@@ -288,14 +287,14 @@ TEST(Ros2CdrBytes, ParticipantEntitiesInfoHumbleHas24ByteGids) {
   // "fovea" 36..46, pad 2, readers count 48, gid 52..76, writers count 0 at 76.
   const Bytes expected = cat({kEncapsulation, gid_bytes(0x01), pad(8), u32(1), u32(2), chars("/"), pad(2), u32(6),
                               chars("fovea"), pad(2), u32(1), gid_bytes(0x20), pad(8), u32(0)});
-  Result<Bytes> got = serialize_message(participant_entities_info_type(Distro::kHumble), &p);
+  Result<Bytes> got = serialize_participant_entities_info(p, 24);
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   EXPECT_EQ(*got, expected);
-  // Both layouts carry the same ROS type name on the wire.
-  EXPECT_STREQ(participant_entities_info_type(Distro::kHumble).descriptor->m_typename,
-               "rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_");
-  EXPECT_STREQ(participant_entities_info_type(Distro::kJazzy).descriptor->m_typename,
-               "rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_");
+  // The 8 padding bytes are dropped when reading; a GID of another size is refused.
+  Result<msg::ParticipantEntitiesInfo> back = deserialize_participant_entities_info(expected, 24);
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->gid.data, gid_of(0x01).data);
+  EXPECT_FALSE(serialize_participant_entities_info(p, 20).is_ok());
 }
 
 // ---- decoding the hand-written bytes ----
@@ -349,11 +348,12 @@ TEST(Ros2CdrDecode, EveryTypeRoundTrips) {
   EXPECT_EQ(back->detections[2].id, "x");
 
   msg::ParticipantEntitiesInfo p = participant_info();
-  for (Distro d : {Distro::kHumble, Distro::kJazzy}) {
-    Result<Bytes> pb = serialize_message(participant_entities_info_type(d), &p);
+  for (size_t gid_bytes : {24, 16}) {  // Humble, Jazzy
+    Result<Bytes> pb = serialize_participant_entities_info(p, gid_bytes);
     ASSERT_TRUE(pb.is_ok());
-    msg::ParticipantEntitiesInfo q;
-    ASSERT_TRUE(deserialize_message(participant_entities_info_type(d), *pb, &q).is_ok());
+    Result<msg::ParticipantEntitiesInfo> decoded = deserialize_participant_entities_info(*pb, gid_bytes);
+    ASSERT_TRUE(decoded.is_ok()) << decoded.status().to_string();
+    const msg::ParticipantEntitiesInfo& q = *decoded;
     EXPECT_EQ(q.gid.data, p.gid.data);
     ASSERT_EQ(q.node_entities_info_seq.size(), 1u);
     EXPECT_EQ(q.node_entities_info_seq[0].node_name, "fovea");
@@ -363,5 +363,3 @@ TEST(Ros2CdrDecode, EveryTypeRoundTrips) {
 
 }  // namespace
 }  // namespace fovea::io::ros2
-
-#endif  // FOVEA_HAVE_ROS2

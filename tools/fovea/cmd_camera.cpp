@@ -1,11 +1,15 @@
 // `fovea camera`: publishes images as a ROS 2 camera (sensor_msgs/Image on a topic, real
 // timestamps, a steady frame rate), from a folder of images, a video file or a synthetic moving
 // pattern, so a user without ROS installed can feed `fovea node` / `fovea echo` (docs/ros2.md).
+// With --camera-info, also a sensor_msgs/CameraInfo per image (same header, a plausible pinhole
+// calibration for the image size) on `camera_info` beside the image topic, published right after
+// the image, as image_transport's CameraPublisher does.
 #ifdef FOVEA_HAVE_ROS2
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +20,7 @@
 #include "io/image_file.h"
 #include "io/ros2/message_conversion.h"
 #include "io/ros2/node.h"
+#include "io/ros2/ros_names.h"
 #include "io/video_file.h"
 
 namespace fovea::cli {
@@ -140,7 +145,26 @@ struct CameraOptions {
   ros2::QosOverrides qos;
   int wait_subscribers = 0;
   double wait_timeout_s = 10;
+  bool camera_info = false;
+  std::string camera_info_topic;  // "": camera_info beside `topic`
 };
+
+// An undistorted pinhole camera with a 60 degree horizontal field of view and square pixels,
+// principal point at the image centre: K, R = identity, P = [K | 0] (a monocular camera).
+ros2::msg::CameraInfo pinhole_camera_info(const ros2::msg::Header& header, uint32_t width, uint32_t height) {
+  ros2::msg::CameraInfo c;
+  c.header = header;
+  c.width = width;
+  c.height = height;
+  c.distortion_model = "plumb_bob";
+  c.d = {0, 0, 0, 0, 0};
+  const double f = 0.5 * width / std::tan(M_PI / 6);  // tan(30 degrees): half of the 60 degree view
+  const double cx = 0.5 * width, cy = 0.5 * height;
+  c.k = {f, 0, cx, 0, f, cy, 0, 0, 1};
+  c.r = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  c.p = {f, 0, cx, 0, 0, f, cy, 0, 0, 0, 1, 0};
+  return c;
+}
 
 int64_t system_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -161,6 +185,12 @@ Status run_camera(const CameraOptions& o) {
   FOVEA_ASSIGN_OR_RETURN(ros2::QosProfile qos, ros2::apply_qos_overrides(o.qos, ros2::default_publisher_qos()));
   FOVEA_ASSIGN_OR_RETURN(auto node, ros2::Node::create(node_options));
   FOVEA_ASSIGN_OR_RETURN(auto publisher, node->create_publisher<ros2::msg::Image>(o.topic, qos));
+  std::unique_ptr<ros2::Publisher<ros2::msg::CameraInfo>> info_publisher;
+  if (o.camera_info || !o.camera_info_topic.empty()) {
+    const std::string topic = o.camera_info_topic.empty() ? ros2::camera_info_topic_for(o.topic) : o.camera_info_topic;
+    FOVEA_ASSIGN_OR_RETURN(info_publisher, node->create_publisher<ros2::msg::CameraInfo>(topic, qos));
+    std::fprintf(stderr, "camera: CameraInfo on %s\n", info_publisher->endpoint().topic().c_str());
+  }
   std::fprintf(stderr, "camera: %s -> %s (%s, node %s%s%s, %s, domain %d, %s) at %.3g fps\n",
                supply.description().c_str(), publisher->endpoint().topic().c_str(), o.encoding.c_str(),
                node_options.node_namespace.c_str(), node_options.node_namespace == "/" ? "" : "/",
@@ -192,6 +222,8 @@ Status run_camera(const CameraOptions& o) {
     // then transport plus processing, without this program's pixel conversion.
     image.header.stamp = ros2::time_from_ns(system_now_ns());
     FOVEA_RETURN_IF_ERROR(publisher->publish(image));
+    if (info_publisher)
+      FOVEA_RETURN_IF_ERROR(info_publisher->publish(pinhole_camera_info(image.header, image.width, image.height)));
     ++published;
     if (published % int64_t(std::max(1.0, o.fps * 5)) == 0)
       log::info("camera: {} frames published, {} subscriber(s)", published, publisher->matched_subscriptions());
@@ -229,6 +261,10 @@ void add_camera_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--wait-subscribers", o->wait_subscribers, "Wait for this many subscribers before publishing")
       ->capture_default_str();
   cmd->add_option("--wait-timeout", o->wait_timeout_s, "Seconds to wait for them")->capture_default_str();
+  cmd->add_flag("--camera-info", o->camera_info,
+                "Also publish a sensor_msgs/CameraInfo per image (same header, a 60 degree pinhole for its size)");
+  cmd->add_option("--camera-info-topic", o->camera_info_topic,
+                  "Topic of the CameraInfo (implies --camera-info; default: camera_info beside --topic)");
   cmd->callback([o, &exit_code] {
     g_stop = false;
     auto previous_int = std::signal(SIGINT, on_camera_stop);

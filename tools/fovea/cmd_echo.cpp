@@ -1,5 +1,5 @@
 // `fovea echo TOPIC`: prints the messages received on a ROS 2 topic, as `ros2 topic echo` does,
-// for the types fovea speaks: Detection2DArray, Classification and LabelInfo in full (YAML),
+// for the types fovea speaks: Detection2DArray, Classification, LabelInfo and CameraInfo in full (YAML),
 // Image and CompressedImage as one-line summaries; and the latency from each message's
 // header.stamp to its arrival (same clock on one machine), summarized at the end.
 #ifdef FOVEA_HAVE_ROS2
@@ -45,8 +45,9 @@ Result<std::string> ros_type_of(const std::string& type) {
   if (type == "detections") return std::string("vision_msgs/msg/Detection2DArray");
   if (type == "classification") return std::string("vision_msgs/msg/Classification");
   if (type == "label_info") return std::string("vision_msgs/msg/LabelInfo");
-  return invalid_argument("--type '{}' is unknown (auto, image, compressed, detections, classification, label_info)",
-                          type);
+  if (type == "camera_info") return std::string("sensor_msgs/msg/CameraInfo");
+  return invalid_argument(
+      "--type '{}' is unknown (auto, image, compressed, detections, classification, label_info, camera_info)", type);
 }
 
 // The stamp -> receive latencies of every message.
@@ -159,9 +160,13 @@ Status run_echo(const EchoOptions& o) {
     received = echo_messages<ros2::msg::LabelInfo>(*node, o, qos, [](const ros2::msg::LabelInfo& m, double) {
       std::printf("%s---\n", ros2::to_yaml(m).c_str());
     });
+  } else if (type == "sensor_msgs/msg/CameraInfo") {
+    received = echo_messages<ros2::msg::CameraInfo>(*node, o, qos, [](const ros2::msg::CameraInfo& m, double ms) {
+      std::printf("%s# latency %s\n---\n", ros2::to_yaml(m).c_str(), latency_text(ms).c_str());
+    });
   } else {
     return unsupported("{} carries {}, which fovea echo does not print (Image, CompressedImage, Detection2DArray, "
-                       "Classification, LabelInfo)",
+                       "Classification, LabelInfo, CameraInfo)",
                        o.topic, type);
   }
   if (!received.is_ok()) return received.status();
@@ -177,7 +182,7 @@ void add_echo_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EchoOptions>();
   CLI::App* cmd = app.add_subcommand("echo", "Print the messages on a ROS 2 topic and their latency");
   cmd->add_option("topic", o->topic, "ROS topic, e.g. /detections")->required();
-  cmd->add_option("--type", o->type, "auto, image, compressed, detections, classification, label_info")
+  cmd->add_option("--type", o->type, "auto, image, compressed, detections, classification, label_info, camera_info")
       ->capture_default_str();
   cmd->add_option("--count", o->count, "Stop after this many messages (0: until stopped)")->capture_default_str();
   cmd->add_option("--timeout", o->timeout_s, "Stop after this many seconds (0: none); an error if nothing came");

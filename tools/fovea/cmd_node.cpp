@@ -60,6 +60,8 @@ int run_node(const NodeFlags& flags) {
   if (!ran.is_ok()) return report_error(ran.message());
   const pipeline::MetricsSnapshot snapshot = p.snapshot();
   print_pipeline_summary(snapshot, "node");
+  if (run.ros_summary)
+    for (const std::string& line : run.ros_summary()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);
   if (const Status st = p.accounting().check_balanced(); !st.is_ok())
     return report_error("frame accounting does not balance (a bug): " + st.message());

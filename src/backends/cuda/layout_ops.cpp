@@ -1,7 +1,9 @@
-// Ops that read the input through a strided view: Transpose (tiled shared-memory kernel when it
-// is a batched swap of two axes, else the generic strided copy), Slice, Expand, Tile,
-// DepthToSpace and SpaceToDepth.
+// Ops that read the input through a strided view: Transpose (when it is a batched swap of two
+// axes: the few-channel kernel if one side is 2 to 4 long, as an image's NCHW <-> NHWC, else the
+// tiled shared-memory kernel; any other permutation: the generic strided copy), Slice, Expand,
+// Tile, DepthToSpace and SpaceToDepth.
 #include "backends/cuda/data_movement_ops.h"
+#include "backends/cuda/kernels/channel_transpose.h"
 #include "backends/cuda/kernels/strided_copy.h"
 #include "ops/slice.h"
 
@@ -31,6 +33,9 @@ Status transpose(GpuKernelContext& ctx, const Dims& in_dims, const std::vector<i
   if (plan.batched_2d) {
     kernels::BatchedTransposeParams p = plan.transpose;
     p.element_size = element_size;
+    if (kernels::is_channel_transpose(p))
+      return launch_status(ctx, kernels::launch_channel_transpose(p, in, out, ctx.stream()),
+                           "launch_channel_transpose");
     return launch_status(ctx, kernels::launch_batched_transpose(p, in, out, ctx.stream()), "launch_batched_transpose");
   }
   return strided_copy(ctx, plan.copy_dims, plan.copy_strides, 0, element_size, in, out);

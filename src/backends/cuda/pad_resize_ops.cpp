@@ -8,6 +8,7 @@
 #include "backends/cuda/gpu_dtype.h"
 #include "backends/cuda/kernels/pad.h"
 #include "backends/cuda/kernels/resize.h"
+#include "backends/cuda/resize_params.h"
 #include "ops/pad.h"
 #include "ops/resize_geometry.h"
 
@@ -152,8 +153,52 @@ Status run_pad(GpuKernelContext& ctx) {
   return launch_status(ctx, kernels::launch_pad(p, in.data, out.data, ctx.stream()), "launch_pad");
 }
 
+Result<kernels::ResizeParams> make_resize_params(const Node& node, int64_t opset, DType dtype, const Dims& in_dims,
+                                                 const Dims& out_dims, const Tensor* roi, const Tensor* scales,
+                                                 const Tensor* sizes) {
+  FOVEA_ASSIGN_OR_RETURN(ResizeAttributes attrs, parse_resize_attributes(node, opset));
+  if (in_dims.size() > static_cast<size_t>(kernels::kMaxRank))
+    return unsupported("{}: X has rank {}; the CUDA kernel handles at most {}", node.describe(), in_dims.size(),
+                       kernels::kMaxRank);
+  FOVEA_ASSIGN_OR_RETURN(ResizeGeometry g, resize_geometry(node, attrs, in_dims, roi, scales, sizes));
+  if (out_dims != g.output) return internal_error("{}: output shape disagrees with geometry", node.describe());
+  auto bad_dtype = [&] {
+    return unsupported("{}: input 0 has dtype {}, which the CUDA kernel does not handle", node.describe(),
+                       dtype_name(dtype));
+  };
+  kernels::ResizeParams p;
+  p.rank = static_cast<int>(in_dims.size());
+  p.mode = interp(attrs.mode);
+  p.transform = coordinate(attrs.transform);
+  p.rounding = nearest(attrs.rounding);
+  p.cubic_coeff_a = attrs.cubic_coeff_a;
+  p.exclude_outside = attrs.exclude_outside;
+  p.extrapolation_value = attrs.extrapolation_value;
+  p.element_size = static_cast<int64_t>(dtype_size(dtype));
+  if (attrs.mode == ResizeMode::kNearest) {
+    if (p.element_size != 1 && p.element_size != 2 && p.element_size != 4 && p.element_size != 8) return bad_dtype();
+    auto bits = element_bits(dtype, attrs.extrapolation_value, [](double x) { return std::nearbyint(x); });
+    if (!bits.is_ok()) return bad_dtype();
+    p.extrapolation_bits = *bits;
+  } else if (dtype == DType::kFloat32 || dtype == DType::kFloat16) {
+    p.kind = *to_scalar_kind(dtype);
+  } else {
+    return bad_dtype();
+  }
+  for (int d = 0; d < p.rank; ++d) {
+    const size_t i = static_cast<size_t>(d);
+    kernels::ResizeAxis& a = p.axes[d];
+    a.in_len = in_dims[i];
+    a.out_len = out_dims[i];
+    a.scale = g.scales[i];
+    a.roi_start = g.roi_start[i];
+    a.roi_end = g.roi_end[i];
+    a.identity = kernels::resize_axis_is_identity(p, a);
+  }
+  return p;
+}
+
 Status run_resize(GpuKernelContext& ctx) {
-  FOVEA_ASSIGN_OR_RETURN(ResizeAttributes attrs, parse_resize_attributes(ctx.node(), ctx.opset()));
   const ResizeInputs which = resize_inputs(ctx.node(), ctx.opset());
   static constexpr const char* kWhat[3] = {"roi", "scales", "sizes"};
   const Tensor* host[3] = {nullptr, nullptr, nullptr};
@@ -164,41 +209,10 @@ Status run_resize(GpuKernelContext& ctx) {
     }
   const DeviceTensor& in = ctx.input(0);
   DeviceTensor& out = ctx.output(0);
-  FOVEA_RETURN_IF_ERROR(check_rank(ctx, in.dims.size(), "X"));
-  FOVEA_ASSIGN_OR_RETURN(ResizeGeometry g, resize_geometry(ctx.node(), attrs, in.dims, host[0], host[1], host[2]));
-  if (out.dims != g.output) return internal_error("{}: output shape disagrees with geometry", ctx.node().describe());
+  FOVEA_ASSIGN_OR_RETURN(kernels::ResizeParams p, make_resize_params(ctx.node(), ctx.opset(), in.dtype, in.dims,
+                                                                     out.dims, host[0], host[1], host[2]));
   if (out.numel() == 0) return Status::ok();
   if (in.numel() == 0) return ctx.error("cannot resize an empty input to a non-empty output");
-  kernels::ResizeParams p;
-  p.rank = static_cast<int>(in.dims.size());
-  p.mode = interp(attrs.mode);
-  p.transform = coordinate(attrs.transform);
-  p.rounding = nearest(attrs.rounding);
-  p.cubic_coeff_a = attrs.cubic_coeff_a;
-  p.exclude_outside = attrs.exclude_outside;
-  p.extrapolation_value = attrs.extrapolation_value;
-  p.element_size = static_cast<int64_t>(dtype_size(in.dtype));
-  if (attrs.mode == ResizeMode::kNearest) {
-    FOVEA_ASSIGN_OR_RETURN(int64_t esize, movable_element_size(ctx, 0));
-    p.element_size = esize;
-    auto bits = element_bits(in.dtype, attrs.extrapolation_value, [](double x) { return std::nearbyint(x); });
-    if (!bits.is_ok()) return ctx.unsupported_dtype(0);
-    p.extrapolation_bits = *bits;
-  } else if (in.dtype == DType::kFloat32 || in.dtype == DType::kFloat16) {
-    p.kind = *to_scalar_kind(in.dtype);
-  } else {
-    return ctx.unsupported_dtype(0);
-  }
-  for (int d = 0; d < p.rank; ++d) {
-    const size_t i = static_cast<size_t>(d);
-    kernels::ResizeAxis& a = p.axes[d];
-    a.in_len = in.dims[i];
-    a.out_len = out.dims[i];
-    a.scale = g.scales[i];
-    a.roi_start = g.roi_start[i];
-    a.roi_end = g.roi_end[i];
-    a.identity = kernels::resize_axis_is_identity(p, a);
-  }
   return launch_status(ctx, kernels::launch_resize(p, in.data, out.data, ctx.stream()), "launch_resize");
 }
 

@@ -14,7 +14,7 @@ uint64_t now_ns() {
   return ns < 0 ? 0 : static_cast<uint64_t>(ns);
 }
 
-msg::Header header_of(const pipeline::FrameHeader& h) { return msg::Header{time_from_ns(h.stamp_ns), h.frame_id}; }
+msg::Header header_of(const pipeline::FrameHeader& h) { return msg::Header{ros2::time_from_ns(h.stamp_ns), h.frame_id}; }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
@@ -94,7 +94,7 @@ Status McapDetectionSink::write(const pipeline::SinkItem& item) {
   const std::string topic = expand_topic(options_.detections_topic, item.model, item.stream);
   FOVEA_ASSIGN_OR_RETURN(const uint16_t channel, channel_for(topic, kDetection2DArrayType));
   FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
-                         serialize_cdr(detections_to_message(item.result, item.labels, options_.class_ids_as_labels)));
+                         ros2::serialize(detections_to_message(item.result, item.labels, options_.class_ids_as_labels)));
   FOVEA_RETURN_IF_ERROR(writer_->write(channel, t, t, bytes));
 
   if (options_.image_topic.empty() || item.frame == nullptr) return Status::ok();
@@ -106,7 +106,7 @@ Status McapDetectionSink::write(const pipeline::SinkItem& item) {
   FOVEA_ASSIGN_OR_RETURN(const uint16_t image_channel, channel_for(image_topic, kImageType));
   Result<msg::Image> image = image_message_from_view(item.frame->frame.image, header_of(item.result.header));
   if (!image.is_ok()) return image.status().with_context(fmt::format("sink '{}': frame {}", options_.name, item.frame->frame.sequence));
-  FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> image_bytes, serialize_cdr(*image));
+  FOVEA_ASSIGN_OR_RETURN(std::vector<uint8_t> image_bytes, ros2::serialize(*image));
   return writer_->write(image_channel, t, t, image_bytes);
 }
 

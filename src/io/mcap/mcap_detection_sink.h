@@ -11,10 +11,13 @@
 #include <vector>
 
 #include "io/mcap/mcap_writer.h"
-#include "io/mcap/ros2_cdr_messages.h"
+#include "io/ros2/cdr/cdr_codec.h"
 #include "pipeline/frame_source.h"
 
 namespace fovea::io::mcap {
+
+// The ROS 2 messages bags hold are those of the transport (io/ros2/messages.h), with its CDR codec.
+namespace msg = ros2::msg;
 
 struct McapDetectionSinkOptions {
   std::string name;

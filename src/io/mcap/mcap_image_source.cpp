@@ -79,7 +79,7 @@ Result<pipeline::SourceFrame> image_message_to_frame(std::shared_ptr<const msg::
   if (!valid.is_ok()) return valid.with_context(source);
   pipeline::SourceFrame out;
   out.frame.image = view;
-  out.frame.header.stamp_ns = time_to_ns(m.header.stamp);
+  out.frame.header.stamp_ns = ros2::time_to_ns(m.header.stamp);
   out.frame.header.frame_id = m.header.frame_id;
   out.frame.source = source;
   out.pixels = std::move(image);
@@ -95,7 +95,7 @@ Result<pipeline::SourceFrame> compressed_image_to_frame(const msg::CompressedIma
   auto owned = std::make_shared<DecodedImage>(std::move(decoded));
   pipeline::SourceFrame out;
   out.frame.image = owned->view();
-  out.frame.header.stamp_ns = time_to_ns(image.header.stamp);
+  out.frame.header.stamp_ns = ros2::time_to_ns(image.header.stamp);
   out.frame.header.frame_id = image.header.frame_id;
   out.frame.source = source;
   out.pixels = std::move(owned);
@@ -152,11 +152,11 @@ Result<pipeline::SourceFrame> McapImageSource::to_frame(const McapMessage& m) {
   Result<pipeline::SourceFrame> frame = [&]() -> Result<pipeline::SourceFrame> {
     switch (kind_of(m.schema)) {
       case ImageKind::kRaw: {
-        FOVEA_ASSIGN_OR_RETURN(msg::Image image, deserialize_image(m.data));
+        FOVEA_ASSIGN_OR_RETURN(msg::Image image, ros2::deserialize<msg::Image>(m.data));
         return image_message_to_frame(std::make_shared<const msg::Image>(std::move(image)), source);
       }
       case ImageKind::kCompressed: {
-        FOVEA_ASSIGN_OR_RETURN(msg::CompressedImage image, deserialize_compressed_image(m.data));
+        FOVEA_ASSIGN_OR_RETURN(msg::CompressedImage image, ros2::deserialize<msg::CompressedImage>(m.data));
         return compressed_image_to_frame(image, source, options_.compressed_encoding);
       }
       case ImageKind::kOther: break;

@@ -17,11 +17,14 @@
 #include <string>
 
 #include "io/mcap/mcap_reader.h"
-#include "io/mcap/ros2_cdr_messages.h"
+#include "io/ros2/cdr/cdr_codec.h"
 #include "pipeline/frame_source.h"
 #include "vision/image_format.h"
 
 namespace fovea::io::mcap {
+
+// The ROS 2 messages bags hold are those of the transport (io/ros2/messages.h), with its CDR codec.
+namespace msg = ros2::msg;
 
 struct McapImageSourceOptions {
   std::string name;   // the source's name in the pipeline

@@ -10,8 +10,6 @@
 namespace fovea::io::ros2 {
 namespace {
 
-constexpr int64_t kNsPerSec = 1'000'000'000;
-
 // Counts `status` as a drop (when a counter is given) and returns it.
 Status dropped(const Status& status, MessageDropCounter* drops) {
   if (drops != nullptr) drops->record(status);
@@ -31,23 +29,6 @@ uint8_t chroma_u(const uint8_t* p) { return clamp8(128 - 0.148 * p[0] - 0.291 * 
 uint8_t chroma_v(const uint8_t* p) { return clamp8(128 + 0.439 * p[0] - 0.368 * p[1] - 0.071 * p[2]); }
 
 }  // namespace
-
-msg::Time time_from_ns(int64_t stamp_ns) {
-  int64_t sec = stamp_ns / kNsPerSec;
-  int64_t nsec = stamp_ns % kNsPerSec;
-  if (nsec < 0) {  // floor, so nanosec stays in [0, 1e9)
-    nsec += kNsPerSec;
-    sec -= 1;
-  }
-  msg::Time t;
-  t.sec = static_cast<int32_t>(std::clamp<int64_t>(sec, INT32_MIN, INT32_MAX));
-  t.nanosec = static_cast<uint32_t>(nsec);
-  return t;
-}
-
-int64_t time_to_ns(const msg::Time& time) {
-  return static_cast<int64_t>(time.sec) * kNsPerSec + static_cast<int64_t>(time.nanosec);
-}
 
 msg::Header header_from_frame(const pipeline::FrameHeader& header) {
   return msg::Header{time_from_ns(header.stamp_ns), header.frame_id};

@@ -22,9 +22,7 @@
 
 namespace fovea::io::ros2 {
 
-// ROS time <-> nanoseconds since the epoch (negative stamps floor to a negative sec).
-msg::Time time_from_ns(int64_t stamp_ns);
-int64_t time_to_ns(const msg::Time& time);
+// (time_from_ns / time_to_ns: messages.h)
 msg::Header header_from_frame(const pipeline::FrameHeader& header);
 pipeline::FrameHeader frame_header_from(const msg::Header& header);
 

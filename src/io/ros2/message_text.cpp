@@ -43,10 +43,10 @@ void header_yaml(std::string& out, const msg::Header& h, int indent, const char*
   out += pad(indent + 2) + "frame_id: " + yaml_string(h.frame_id) + "\n";
 }
 
-template <size_t N>
-std::string flow_array(const std::array<double, N>& a) {
+template <typename Doubles>
+std::string flow_array(const Doubles& a) {
   std::string s = "[";
-  for (size_t i = 0; i < N; ++i) s += (i ? ", " : "") + yaml_double(a[i]);
+  for (size_t i = 0; i < a.size(); ++i) s += (i ? ", " : "") + yaml_double(a[i]);
   return s + "]";
 }
 
@@ -110,6 +110,21 @@ std::string to_yaml(const msg::LabelInfo& m) {
     out += "  class_name: " + yaml_string(c.class_name) + "\n";
   }
   out += "threshold: " + yaml_double(m.threshold) + "\n";
+  return out;
+}
+
+std::string to_yaml(const msg::CameraInfo& m) {
+  std::string out;
+  header_yaml(out, m.header, 0);
+  out += fmt::format("height: {}\nwidth: {}\n", m.height, m.width);
+  out += "distortion_model: " + yaml_string(m.distortion_model) + "\n";
+  out += "d: " + flow_array(m.d) + "\n";
+  out += "k: " + flow_array(m.k) + "\n";
+  out += "r: " + flow_array(m.r) + "\n";
+  out += "p: " + flow_array(m.p) + "\n";
+  out += fmt::format("binning_x: {}\nbinning_y: {}\n", m.binning_x, m.binning_y);
+  out += fmt::format("roi:\n  x_offset: {}\n  y_offset: {}\n  height: {}\n  width: {}\n  do_rectify: {}\n",
+                     m.roi.x_offset, m.roi.y_offset, m.roi.height, m.roi.width, m.roi.do_rectify ? "true" : "false");
   return out;
 }
 

@@ -12,6 +12,7 @@ namespace fovea::io::ros2 {
 std::string to_yaml(const msg::Detection2DArray& m);
 std::string to_yaml(const msg::Classification& m);
 std::string to_yaml(const msg::LabelInfo& m);
+std::string to_yaml(const msg::CameraInfo& m);
 // "640x480 bgr8 step 1920, 921600 bytes, frame_id 'camera', stamp 1700000000.000000042"
 std::string summarize(const msg::Image& m);
 std::string summarize(const msg::CompressedImage& m);

@@ -1,9 +1,11 @@
 // The ROS 2 messages fovea speaks, as plain C++ values (field names and order as the .msg files;
 // wire layout in src/io/ros2/idl/). Converters and commands build and read these; the transport
 // turns them into the idlc-generated C structs only while writing or reading a sample
-// (message_type_support.h), so nothing outside src/io/ros2/ sees DDS types.
+// (message_type_support.h), so nothing outside src/io/ros2/ sees DDS types; bags go through
+// cdr/cdr_codec.h. Needs no DDS library (MCAP uses it in builds without Cyclone DDS).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -171,3 +173,27 @@ struct ParticipantEntitiesInfo {
 };
 
 }  // namespace fovea::io::ros2::msg
+
+namespace fovea::io::ros2 {
+
+// ROS time <-> nanoseconds since the epoch. Negative stamps floor (-1 ns is sec -1, nanosec
+// 999999999, as rclcpp's Time); seconds beyond int32 saturate.
+inline msg::Time time_from_ns(int64_t stamp_ns) {
+  constexpr int64_t kNsPerSec = 1'000'000'000;
+  int64_t sec = stamp_ns / kNsPerSec;
+  int64_t nsec = stamp_ns % kNsPerSec;
+  if (nsec < 0) {
+    nsec += kNsPerSec;
+    sec -= 1;
+  }
+  msg::Time t;
+  t.sec = static_cast<int32_t>(std::clamp<int64_t>(sec, INT32_MIN, INT32_MAX));
+  t.nanosec = static_cast<uint32_t>(nsec);
+  return t;
+}
+
+inline int64_t time_to_ns(const msg::Time& time) {
+  return static_cast<int64_t>(time.sec) * 1'000'000'000 + static_cast<int64_t>(time.nanosec);
+}
+
+}  // namespace fovea::io::ros2

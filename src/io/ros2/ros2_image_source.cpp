@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include "core/logging.h"
+#include "io/ros2/frame_camera_info.h"
 #include "io/ros2/message_conversion.h"
+#include "io/ros2/ros_names.h"
 
 namespace fovea::io::ros2 {
 namespace {
@@ -16,6 +19,18 @@ constexpr size_t kTakeBatch = 16;
 
 Ros2ImageSource::Ros2ImageSource(std::shared_ptr<Node> node, Ros2ImageSourceOptions options)
     : node_(std::move(node)), options_(std::move(options)), drops_(options_.topic) {}
+
+Ros2ImageSource::~Ros2ImageSource() {
+  if (pairing_) log::info("ros2: {}", camera_info_summary());
+}
+
+std::string Ros2ImageSource::camera_info_summary() const {
+  if (!pairing_) return {};
+  const CameraInfoPairingCounts& c = pairing_->counts();
+  return fmt::format("source '{}': {} CameraInfos on {}; frames paired by stamp {}, with the latest {}, without {} ({} "
+                     "size mismatches)",
+                     options_.name, c.received, camera_info_topic(), c.same_stamp, c.latest, c.none, c.size_mismatch);
+}
 
 Result<std::unique_ptr<Ros2ImageSource>> Ros2ImageSource::create(std::shared_ptr<Node> node,
                                                                  const Ros2ImageSourceOptions& options) {
@@ -32,6 +47,16 @@ Result<std::unique_ptr<Ros2ImageSource>> Ros2ImageSource::create(std::shared_ptr
     if (!sub.is_ok()) return sub.status().with_context(options.name);
     source->raw_ = std::move(sub).value();
   }
+  if (!options.camera_info_topic.empty()) {
+    if (options.camera_info_wait.count() < 0) return invalid_argument("{}: camera_info_wait is negative", options.name);
+    const std::string topic =
+        options.camera_info_topic == "auto" ? camera_info_topic_for(options.topic) : options.camera_info_topic;
+    Result<std::unique_ptr<Subscription<msg::CameraInfo>>> sub =
+        node->create_subscription<msg::CameraInfo>(topic, options.qos);
+    if (!sub.is_ok()) return sub.status().with_context(options.name + ".camera_info_topic");
+    source->camera_info_ = std::move(sub).value();
+    source->pairing_ = std::make_unique<CameraInfoPairing>(source->camera_info_->endpoint().topic());
+  }
   return source;
 }
 
@@ -39,10 +64,42 @@ const std::string& Ros2ImageSource::topic() const {
   return raw_ ? raw_->endpoint().topic() : compressed_->endpoint().topic();
 }
 
+std::string Ros2ImageSource::camera_info_topic() const {
+  return camera_info_ ? camera_info_->endpoint().topic() : std::string();
+}
+
 void Ros2ImageSource::request_stop() {
   stop_ = true;
   if (raw_) raw_->interrupt();
   if (compressed_) compressed_->interrupt();
+  if (camera_info_) camera_info_->interrupt();
+}
+
+void Ros2ImageSource::take_camera_infos() {
+  if (!camera_info_) return;
+  for (;;) {
+    Result<std::vector<Received<msg::CameraInfo>>> got = camera_info_->take(kTakeBatch);
+    if (!got.is_ok()) {
+      pairing_->drops().record(got.status());
+      return;
+    }
+    for (auto& r : *got) pairing_->add(std::move(r.msg));
+    if (got->size() < kTakeBatch) return;
+  }
+}
+
+void Ros2ImageSource::pair_camera_info(pipeline::SourceFrame& frame, uint32_t width, uint32_t height) {
+  const int64_t stamp = frame.frame.header.stamp_ns;
+  take_camera_infos();
+  const auto deadline = std::chrono::steady_clock::now() + options_.camera_info_wait;
+  while (!stop_ && !pairing_->has_stamp(stamp) &&
+         pairing_->may_still_arrive(stamp, camera_info_->matched_publications() > 0)) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) break;
+    if (camera_info_->wait(left)) take_camera_infos();
+  }
+  PairedCameraInfo paired = pairing_->pair(stamp, width, height);
+  if (paired.info) frame.pixels = attach_camera_info(std::move(frame.pixels), std::move(paired.info), paired.same_stamp);
 }
 
 bool Ros2ImageSource::fill() {
@@ -85,6 +142,9 @@ Result<std::optional<pipeline::SourceFrame>> Ros2ImageSource::next() {
     return compressed_image_to_frame(image, options_.name, &drops_);
   }();
   if (!frame.is_ok()) return frame.status();  // counted above; the pipeline counts a decode_error drop
+  if (pairing_)
+    pair_camera_info(*frame, static_cast<uint32_t>(frame->frame.image.width),
+                       static_cast<uint32_t>(frame->frame.image.height));
   if (!options_.frame_id.empty()) frame->frame.header.frame_id = options_.frame_id;
   return std::optional<pipeline::SourceFrame>(std::move(frame).value());
 }

@@ -34,6 +34,15 @@ Result<std::shared_ptr<Node>> Ros2PipelineEndpoints::ensure_node() {
   return node_;
 }
 
+std::function<std::vector<std::string>()> Ros2PipelineEndpoints::summary_reporter() const {
+  return [sources = sources_] {
+    std::vector<std::string> lines;
+    for (const Ros2ImageSource* s : sources)
+      if (std::string line = s->camera_info_summary(); !line.empty()) lines.push_back(std::move(line));
+    return lines;
+  };
+}
+
 Result<std::unique_ptr<pipeline::FrameSource>> Ros2PipelineEndpoints::make_source(const pipeline::SourceConfig& config,
                                                                                   const std::string& key) {
   Ros2ImageSourceOptions o;
@@ -41,6 +50,8 @@ Result<std::unique_ptr<pipeline::FrameSource>> Ros2PipelineEndpoints::make_sourc
   o.topic = config.topic;
   o.compressed = config.compressed;
   o.frame_id = config.frame_id;
+  o.camera_info_topic = config.camera_info_topic;
+  o.camera_info_wait = std::chrono::milliseconds(static_cast<int64_t>(config.camera_info_wait_ms));
   FOVEA_ASSIGN_OR_RETURN(o.qos, qos_of(config.qos_yaml, default_subscription_qos(), key));
   FOVEA_ASSIGN_OR_RETURN(std::shared_ptr<Node> node, ensure_node());
   Result<std::unique_ptr<Ros2ImageSource>> source = Ros2ImageSource::create(node, o);
@@ -48,6 +59,10 @@ Result<std::unique_ptr<pipeline::FrameSource>> Ros2PipelineEndpoints::make_sourc
   descriptions_.push_back(fmt::format("subscribes {} ({}, {}) as source '{}'", (*source)->topic(),
                                       config.compressed ? "sensor_msgs/msg/CompressedImage" : "sensor_msgs/msg/Image",
                                       describe_qos(o.qos), config.name));
+  if (const std::string ci = (*source)->camera_info_topic(); !ci.empty())
+    descriptions_.push_back(fmt::format("subscribes {} (sensor_msgs/msg/CameraInfo, {}) paired with source '{}'", ci,
+                                        describe_qos(o.qos), config.name));
+  sources_.push_back(source->get());
   return std::unique_ptr<pipeline::FrameSource>(std::move(source).value());
 }
 
@@ -94,6 +109,9 @@ Result<std::unique_ptr<pipeline::FrameSink>> Ros2PipelineEndpoints::make_sink(co
   if (const std::string li = (*sink)->label_info_topic(); !li.empty())
     descriptions_.push_back(fmt::format("publishes {} (vision_msgs/msg/LabelInfo, transient_local) for sink '{}'", li,
                                         config.name));
+  if (const std::string ci = (*sink)->camera_info_topic(); !ci.empty())
+    descriptions_.push_back(fmt::format("publishes {} (sensor_msgs/msg/CameraInfo, {}) for sink '{}' when frames carry one",
+                                        ci, describe_qos(o.qos), config.name));
   return std::unique_ptr<pipeline::FrameSink>(std::move(sink).value());
 }
 

@@ -4,6 +4,7 @@
 // publish reliable); errors name the config key (`sources[0]: qos.depth ...`).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "pipeline/pipeline_config.h"
 
 namespace fovea::io::ros2 {
+
+class Ros2ImageSource;
 
 class Ros2PipelineEndpoints {
  public:
@@ -27,6 +30,9 @@ class Ros2PipelineEndpoints {
   // The node (null until the first endpoint) and one line per endpoint created.
   const std::shared_ptr<Node>& node() const { return node_; }
   const std::vector<std::string>& descriptions() const { return descriptions_; }
+  // What the sources made here report at the end (CameraInfo pairing, one line each), to be
+  // called while the pipeline that owns them lives, after it has stopped.
+  std::function<std::vector<std::string>()> summary_reporter() const;
 
  private:
   Result<std::shared_ptr<Node>> ensure_node();
@@ -34,6 +40,7 @@ class Ros2PipelineEndpoints {
   NodeOptions options_;
   std::shared_ptr<Node> node_;
   std::vector<std::string> descriptions_;
+  std::vector<const Ros2ImageSource*> sources_;  // owned by the pipeline
 };
 
 }  // namespace fovea::io::ros2

@@ -1,6 +1,8 @@
 #include "io/ros2/ros2_result_sinks.h"
 
 #include "io/result_sinks.h"
+#include "io/ros2/frame_camera_info.h"
+#include "io/ros2/ros_names.h"
 
 namespace fovea::io::ros2 {
 
@@ -25,10 +27,14 @@ Result<std::unique_ptr<Ros2ResultSink>> Ros2ResultSink::create(std::shared_ptr<N
                              node->create_publisher<msg::Classification>(options.topic, options.qos));
       break;
     }
-    case ResultTopicKind::kAnnotatedImage:
+    case ResultTopicKind::kAnnotatedImage: {
       if (options.annotated_encoding != vision::PixelEncoding::kBgr8 &&
           options.annotated_encoding != vision::PixelEncoding::kRgb8)
         return invalid_argument("{}: the annotated image's encoding must be bgr8 or rgb8", options.name);
+      // Same QoS as the image, as image_transport's CameraPublisher.
+      FOVEA_ASSIGN_OR_RETURN(sink->camera_info_,
+                             node->create_publisher<msg::CameraInfo>(camera_info_topic_for(options.topic), options.qos));
+    }
       [[fallthrough]];
     case ResultTopicKind::kMask: {
       FOVEA_ASSIGN_OR_RETURN(sink->mask_, node->create_publisher<msg::Image>(options.topic, options.qos));
@@ -56,6 +62,10 @@ const std::string& Ros2ResultSink::topic() const {
 
 std::string Ros2ResultSink::label_info_topic() const {
   return label_info_ ? label_info_->endpoint().topic() : std::string();
+}
+
+std::string Ros2ResultSink::camera_info_topic() const {
+  return camera_info_ ? camera_info_->endpoint().topic() : std::string();
 }
 
 Status Ros2ResultSink::publish_label_info(const pipeline::SinkItem& item) {
@@ -90,6 +100,12 @@ Status Ros2ResultSink::write(const pipeline::SinkItem& item) {
     Result<msg::Image> image = annotated_image(item);
     if (!image.is_ok()) return image.status().with_context(options_.name);
     FOVEA_RETURN_IF_ERROR(mask_->publish(*image));
+    if (const FrameCameraInfo* c = camera_info_of(item.frame->pixels)) {
+      msg::CameraInfo info = *c->info;
+      info.header = image->header;
+      FOVEA_RETURN_IF_ERROR(camera_info_->publish(info));
+      ++camera_infos_published_;
+    }
   } else {
     Result<msg::Image> mask = options_.color_mask ? mask_to_color_image(item.result) : mask_to_image(item.result);
     if (!mask.is_ok()) return mask.status().with_context(options_.name);

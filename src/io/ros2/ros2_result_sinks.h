@@ -4,7 +4,9 @@
 // Detections are in original-image pixels (vision_msgs/Detection2DArray); classification is the
 // top-k (vision_msgs/Classification); masks are sensor_msgs/Image, mono8 class ids or rgb8 VOC
 // colours; the annotated image is the frame with its results drawn (vision/draw_results.h, as the
-// annotated_images file sink), bgr8 or rgb8. When a model has labels, a vision_msgs/LabelInfo (class id -> name, the detector's
+// annotated_images file sink), bgr8 or rgb8, and when the frame carries a CameraInfo (a ros2_image
+// source with camera_info_topic), that CameraInfo with the image's header on `camera_info` beside the
+// image topic, as image_transport's CameraPublisher does, so rviz can show it. When a model has labels, a vision_msgs/LabelInfo (class id -> name, the detector's
 // threshold) goes out transient-local and keep-last 1, as Isaac ROS does, so a subscriber that
 // comes later still gets it: once per model, before that model's first result.
 #pragma once
@@ -50,7 +52,10 @@ class Ros2ResultSink : public pipeline::FrameSink {
   const std::string& topic() const;
   // "" when no LabelInfo is published.
   std::string label_info_topic() const;
+  // The annotated image's CameraInfo topic; "" for other sinks.
+  std::string camera_info_topic() const;
   uint64_t published() const { return published_; }
+  uint64_t camera_infos_published() const { return camera_infos_published_; }
 
  private:
   Ros2ResultSink(std::shared_ptr<Node> node, Ros2ResultSinkOptions options) : node_(std::move(node)), options_(std::move(options)) {}
@@ -63,8 +68,10 @@ class Ros2ResultSink : public pipeline::FrameSink {
   std::unique_ptr<Publisher<msg::Classification>> classification_;
   std::unique_ptr<Publisher<msg::Image>> mask_;  // also the annotated image
   std::unique_ptr<Publisher<msg::LabelInfo>> label_info_;
+  std::unique_ptr<Publisher<msg::CameraInfo>> camera_info_;  // kAnnotatedImage
   std::set<std::string> labelled_models_;  // models whose LabelInfo went out
   uint64_t published_ = 0;
+  uint64_t camera_infos_published_ = 0;
 };
 
 }  // namespace fovea::io::ros2

@@ -106,4 +106,12 @@ Result<std::string> ros_type_name(std::string_view dds_type) {
   return fmt::format("{}/{}/{}", pkg, kind, type);
 }
 
+std::string camera_info_topic_for(std::string_view image_topic) {
+  std::string t(image_topic);
+  constexpr std::string_view kCompressed = "/compressed";
+  if (t.size() > kCompressed.size() && t.ends_with(kCompressed)) t.resize(t.size() - kCompressed.size());
+  const size_t slash = t.rfind('/');
+  return slash == std::string::npos ? std::string("camera_info") : t.substr(0, slash + 1) + "camera_info";
+}
+
 }  // namespace fovea::io::ros2

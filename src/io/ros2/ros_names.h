@@ -35,4 +35,9 @@ Result<std::string> dds_type_name(std::string_view ros_type);
 // "sensor_msgs::msg::dds_::Image_" -> "sensor_msgs/msg/Image".
 Result<std::string> ros_type_name(std::string_view dds_type);
 
+// `camera_info` beside an image topic, as image_transport names it: "/cam/image_raw" ->
+// "/cam/camera_info"; a "/compressed" transport suffix is dropped first
+// ("/cam/image_raw/compressed" -> "/cam/camera_info").
+std::string camera_info_topic_for(std::string_view image_topic);
+
 }  // namespace fovea::io::ros2

@@ -13,6 +13,7 @@
 
 #include <cuda_runtime.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "backends/cuda/cuda_check.h"
 #include "core/logging.h"
@@ -261,24 +262,41 @@ class GpuVisionModel final : public VisionModel {
                           StageTimes& t, cudaStream_t stream) { return decode(outputs, results, t, stream); };
     FOVEA_ASSIGN_OR_RETURN(stages_, GpuBatchStages::create(std::move(hooks), config_.max_batch_size,
                                                            std::move(output_bytes), config_.model_path));
-    // Warm-up (Triton's model_warmup): every batch size the batcher may form runs twice now —
+    // Warm-up (Triton's model_warmup): every engine batch size the stages use runs twice now —
     // directly, then captured into its CUDA graph — so no live frame pays for a first run.
     const auto start = Clock::now();
     FOVEA_RETURN_IF_ERROR(stages_->run_on_infer_stream([&](cudaStream_t stream) -> Status {
-      for (int64_t n = 1; n <= config_.max_batch_size; ++n) {
+      for (int64_t n : engine_batch_sizes()) {
         FOVEA_RETURN_IF_ERROR(set_batch(n));
         for (int run = 0; run < 2; ++run) FOVEA_RETURN_IF_ERROR(context_->enqueue(stream));
       }
       return Status::ok();
     }));
-    log::info("'{}': warmed up batch sizes 1..{} in {:.0f} ms", config_.model_path, config_.max_batch_size,
-              ms_since(start));
+    log::info("'{}': warmed up engine batch sizes {} in {:.0f} ms", config_.model_path,
+              fmt::join(engine_batch_sizes(), ","), ms_since(start));
     return Status::ok();
+  }
+
+  // The pipelined stages run the engine at powers of two up to max_batch_size (and at it): each
+  // engine shape costs a set-up (kernel plans, workspace, a CUDA graph), so dynamic batching
+  // across cameras would otherwise meet up to max_batch_size of them.
+  std::vector<int64_t> engine_batch_sizes() const {
+    std::vector<int64_t> sizes;
+    for (int64_t n = 1; n < config_.max_batch_size; n *= 2) sizes.push_back(n);
+    sizes.push_back(config_.max_batch_size);
+    return sizes;
+  }
+  int64_t engine_batch_for(int64_t frames) const {
+    for (int64_t n : engine_batch_sizes())
+      if (n >= frames) return n;
+    return frames;
   }
 
   Status encode_device_frames(const std::vector<Frame>& frames, std::vector<FrameResult>& results,
                               cudaStream_t stream) {
-    FOVEA_RETURN_IF_ERROR(set_batch(static_cast<int64_t>(frames.size())));
+    // The batch runs at the next engine batch size; the slots past the frames keep whatever they
+    // held and their results are not read.
+    FOVEA_RETURN_IF_ERROR(set_batch(engine_batch_for(static_cast<int64_t>(frames.size()))));
     FOVEA_ASSIGN_OR_RETURN(cuda::DeviceTensor batch, context_->input_tensor(input_.name));
     for (size_t i = 0; i < frames.size(); ++i) {
       auto transform = vision::cuda::encode_image_device(frames[i].image, encoder_params_for(config_.encoder, frames[i]),

@@ -1,6 +1,7 @@
 #include "backends/cuda/kernels/resize.h"
 
 #include "backends/cuda/kernels/device_common.cuh"
+#include "backends/cuda/kernels/resize_fast_paths.h"
 
 namespace fovea::cuda::kernels {
 namespace {
@@ -32,7 +33,8 @@ __global__ void resize_nearest_kernel(ResizeParams p, int64_t n, const W* in, W*
 
 // Linear / cubic: the sum over every combination of the resized axes' taps of the product of
 // their weights times the input element, in double (the CPU reference's separable passes give
-// the same sum in another order).
+// the same sum in another order). The multiply-adds are explicit so the linear fast path
+// (resize_linear_fast.cu) rounds exactly as this kernel does.
 template <typename T>
 __global__ void resize_interpolate_kernel(ResizeParams p, int64_t n, const T* in, T* out) {
   FOVEA_GRID_STRIDE_LOOP(i, n) {
@@ -65,10 +67,10 @@ __global__ void resize_interpolate_kernel(ResizeParams p, int64_t n, const T* in
       double w = 1.0;
       int64_t off = base;
       for (int r = 0; r < resized; ++r) {
-        w *= taps[r].weight[k[r]];
+        w = __dmul_rn(w, taps[r].weight[k[r]]);
         off += taps[r].index[k[r]] * tap_stride[r];
       }
-      if (w != 0.0) acc += w * static_cast<double>(load_float(in, off));
+      if (w != 0.0) acc = __fma_rn(w, static_cast<double>(load_float(in, off)), acc);
       int r = 0;
       while (r < resized && ++k[r] == taps[r].count) k[r++] = 0;
       if (r == resized) break;
@@ -94,6 +96,21 @@ cudaError_t interpolate_as(const ResizeParams& p, int64_t n, const void* in, voi
 }  // namespace
 
 cudaError_t launch_resize(const ResizeParams& p, const void* in, void* out, cudaStream_t stream) {
+  const uintptr_t in_address = reinterpret_cast<uintptr_t>(in), out_address = reinterpret_cast<uintptr_t>(out);
+  NearestFastPlan nearest;
+  if (plan_resize_nearest_fast(p, in_address, out_address, &nearest)) {
+    if (resize_output_count(p) == 0) return cudaSuccess;
+    return launch_resize_nearest_fast(nearest, in, out, stream);
+  }
+  LinearFastPlan linear;
+  if (plan_resize_linear_fast(p, in_address, out_address, &linear)) {
+    if (resize_output_count(p) == 0) return cudaSuccess;
+    return launch_resize_linear_fast(p, linear, in, out, stream);
+  }
+  return launch_resize_generic(p, in, out, stream);
+}
+
+cudaError_t launch_resize_generic(const ResizeParams& p, const void* in, void* out, cudaStream_t stream) {
   int64_t n = 1;
   for (int d = 0; d < p.rank; ++d) n *= p.axes[d].out_len;
   if (n == 0) return cudaSuccess;

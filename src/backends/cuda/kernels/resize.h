@@ -13,6 +13,13 @@
 #include "backends/cuda/kernels/scalar_kind.h"
 #include "backends/cuda/kernels/strided_indexer.h"
 
+// Unrolling in code the host compiler also sees (it would warn about the CUDA pragma).
+#ifdef __CUDACC__
+#define FOVEA_RESIZE_UNROLL _Pragma("unroll")
+#else
+#define FOVEA_RESIZE_UNROLL
+#endif
+
 namespace fovea::cuda::kernels {
 
 enum class ResizeInterp { kNearest, kLinear, kCubic };
@@ -59,12 +66,20 @@ FOVEA_HOST_DEVICE double add_unfused(double a, double b) {
   return a + b;
 #endif
 }
+FOVEA_HOST_DEVICE double mul_unfused(double a, double b) {
+#ifdef __CUDA_ARCH__
+  return __dmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
 
 // The input coordinate output coordinate x maps to (the ONNX reference's formulas; the resized
 // length is scale * in_len, not the rounded output length).
 FOVEA_HOST_DEVICE double resize_source_coordinate(ResizeCoordinate t, double x, int64_t in_len, int64_t out_len,
                                                   double scale, double roi_start, double roi_end) {
-  const double out_width = scale * static_cast<double>(in_len);
+  // Unfused: `out_width - 1.0` below would otherwise become an FMA in some kernels and not others.
+  const double out_width = mul_unfused(scale, static_cast<double>(in_len));
   const bool single = fabs(out_width - 1.0) < 1e-9;
   const double in = static_cast<double>(in_len);
   switch (t) {
@@ -131,15 +146,21 @@ FOVEA_HOST_DEVICE ResizeTaps resize_axis_taps(const ResizeParams& p, const Resiz
     t.weight[2] = ((c + 2) * x2 - (c + 3)) * x2 * x2 + 1;
     t.weight[3] = ((c * x3 - 5 * c) * x3 + 8 * c) * x3 - 4 * c;
   }
+  // Loops over all four slots with a guard, unrolled, so the taps stay in registers on the device.
   double sum = 0.0;
-  for (int k = 0; k < t.count; ++k) {
+  FOVEA_RESIZE_UNROLL
+  for (int k = 0; k < 4; ++k) {
+    if (k >= t.count) continue;
     const int64_t raw = first + k;
     if (p.exclude_outside && (raw < 0 || raw >= a.in_len)) t.weight[k] = 0.0;
     sum += t.weight[k];
     t.index[k] = raw < 0 ? 0 : raw >= a.in_len ? a.in_len - 1 : raw;
   }
-  if (p.exclude_outside && sum != 0.0)
-    for (int k = 0; k < t.count; ++k) t.weight[k] /= sum;
+  if (p.exclude_outside && sum != 0.0) {
+  FOVEA_RESIZE_UNROLL
+    for (int k = 0; k < 4; ++k)
+      if (k < t.count) t.weight[k] /= sum;
+  }
   return t;
 }
 
@@ -157,7 +178,16 @@ inline bool resize_axis_is_identity(const ResizeParams& p, const ResizeAxis& a) 
   return true;
 }
 
+inline int64_t resize_output_count(const ResizeParams& p) {
+  int64_t n = 1;
+  for (int d = 0; d < p.rank; ++d) n *= p.axes[d].out_len;
+  return n;
+}
+
 // Nearest for any element size; linear and cubic for kF32 / kF16 (else cudaErrorInvalidValue).
+// Takes a fast path (resize_fast_paths.h) when one applies to `p` and these pointers.
 cudaError_t launch_resize(const ResizeParams& p, const void* in, void* out, cudaStream_t stream);
+// The element-per-thread kernels only, whatever `p` (tests compare the fast paths with them).
+cudaError_t launch_resize_generic(const ResizeParams& p, const void* in, void* out, cudaStream_t stream);
 
 }  // namespace fovea::cuda::kernels
