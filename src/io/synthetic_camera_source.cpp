@@ -78,10 +78,21 @@ Result<std::unique_ptr<SyntheticCameraSource>> SyntheticCameraSource::create(con
   return s;
 }
 
+// Page-locking takes driver locks that can stall other threads' CUDA calls, so the buffers a
+// camera normally cycles through are made and locked now, before the start.
 bool SyntheticCameraSource::use_page_locked_memory(std::shared_ptr<pipeline::HostMemoryLocker> locker) {
+  constexpr int kPrelockedBuffers = 6;
   std::lock_guard lock(pool_->mutex);
   pool_->locker = std::move(locker);
-  return pool_->locker != nullptr;
+  if (!pool_->locker) return false;
+  for (int i = 0; i < kPrelockedBuffers; ++i) {
+    auto buffer = std::make_unique<Buffer>();
+    buffer->pixels = *pool_->background;
+    buffer->initialized = true;
+    if (pool_->locker->lock(buffer->pixels.data(), buffer->pixels.size())) buffer->locker = pool_->locker;
+    pool_->free.push_back(std::move(buffer));
+  }
+  return true;
 }
 
 void SyntheticCameraSource::request_stop() {
