@@ -226,7 +226,10 @@ TEST_F(VisionModelGpuTest, BadFramesNameTheirSource) {
 }
 
 // The pipelined stages (submit): every completion equals the same model's synchronous run() of
-// the same batch bit for bit (same engine, same shapes; the CPU comparison is the tests above),
+// the same batch (the CPU comparison is the tests above). Not bit for bit: when one context
+// alternates engine shapes, kernels rebuild their per-node state and an FP32 result may move by
+// ~1e-5 relative (seen on the H100: scores within 5e-5, boxes within 0.005 px); the rule here is
+// the same classes in the same order, scores within 1e-4 and boxes within 0.05 px of 1920x1080,
 // in submission order, with pageable frames (pinned staging) and page-locked ones (direct DMA),
 // batches of 1 and 2, the same frame twice in one batch with different rois (uploaded once), and
 // a bad frame refused alone.
@@ -251,8 +254,7 @@ TEST_F(VisionModelGpuTest, PipelinedSubmitEqualsRun) {
     ASSERT_EQ(a.detections.size(), b.detections.size());
     for (size_t i = 0; i < a.detections.size(); ++i) {
       const auto &x = a.detections[i], &y = b.detections[i];
-      EXPECT_TRUE(x.class_id == y.class_id && x.score == y.score && x.x1 == y.x1 && x.y1 == y.y1 && x.x2 == y.x2 &&
-                  x.y2 == y.y2)
+      EXPECT_TRUE(x.class_id == y.class_id && std::abs(x.score - y.score) <= 1e-4f && close_box(x, y, 0.05f))
           << vision::detection_to_string(x) << " vs " << vision::detection_to_string(y);
     }
   };
