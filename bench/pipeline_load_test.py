@@ -156,7 +156,7 @@ def row(r):
             f"{r['deadline_misses']} | {'yes' if r['held'] else 'no'} |")
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fovea", default=os.path.join(REPO, "build-device/bin/fovea"))
     ap.add_argument("--model", default="models/demo/detector.onnx")
@@ -175,7 +175,8 @@ def main():
     ap.add_argument("--sample", type=float, default=5, help="memory sampling period (s)")
     ap.add_argument("--engine-cache", default="build-device/load-test-engines")
     ap.add_argument("--out", default="build-device/load-test")
-    args = ap.parse_args()
+    ap.add_argument("--json", help="also write the results here (gpu-all: its json/ folder, for bench/summarize.py)")
+    args = ap.parse_args(argv)
 
     results = {"sweep": [], "soak": None}
     out_json = os.path.join(args.out, "load_test.json")
@@ -202,6 +203,9 @@ def main():
         print(f"host RSS: {r['rss_trend']}\nGPU memory: {r['gpu_trend']}", flush=True)
     with open(out_json, "w") as f:
         json.dump(results, f, indent=1)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
     return 0
 
 

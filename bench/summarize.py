@@ -293,7 +293,15 @@ def summarize(dirs):
     return {"gpu": gpu_name(files, peers), "work_dirs": dirs, "models": models,
             "steps": files.steps, "failed_steps": failed_steps, "tests": test_results(files),
             "validate": validate_results(files, pairs), "builds": build_results(files, pairs),
-            "bench": bench, "peers": peers, "vision": vision_results(files)}
+            "bench": bench, "peers": peers, "vision": vision_results(files), "load": load_results(files)}
+
+
+def load_results(files):
+    """bench/pipeline_load_test.py's results: the camera sweep and the soak (None when not run)."""
+    data, why = files.load_json("load_test.json")
+    if data is None:
+        return None if why == "missing" else {"note": why}
+    return {"sweep": data.get("sweep", []), "largest_held": data.get("largest_held"), "soak": data.get("soak")}
 
 
 def vision_results(files):
@@ -447,12 +455,45 @@ def render_vision(summary):
     return lines
 
 
+def load_row(r):
+    if "error" in r:
+        return [cell(r.get("cams")), cell(r.get("duration_s"), ".0f"), r["error"]] + [""] * 9
+    gpus = r.get("gpus") or [{}]
+    return [cell(r.get("cams")), cell(r.get("duration_s"), ".0f"), cell(r.get("fps_in"), ".0f"),
+            cell(r.get("fps_out"), ".0f"), cell(r.get("e2e_p50_ms"), ".1f"), cell(r.get("e2e_p99_ms"), ".1f"),
+            cell(r.get("e2e_max_ms"), ".1f"), cell(r.get("mean_batch"), ".1f"), cell(r.get("dropped_total")),
+            cell(r.get("deadline_misses")), cell(gpus[0].get("utilization_percent"), ".0f"),
+            "yes" if r.get("held") else "no"]
+
+
+def render_load(summary):
+    load = summary.get("load")
+    if not load:
+        return []
+    lines = ["## Streaming pipeline load test (synthetic 1920x1080 cameras at 30 FPS, demo detector FP16)", ""]
+    if load.get("note"):
+        return lines + [f"load_test.json: {load['note']}"]
+    header = ["cameras", "s", "FPS in", "FPS out", "e2e p50 ms", "e2e p99 ms", "max ms", "mean batch", "drops",
+              "late", "GPU %", "held"]
+    lines += table(header, [load_row(r) for r in load.get("sweep", [])])
+    lines += ["", f"Largest K held (p99 <= deadline, no drops): {cell(load.get('largest_held'))}"]
+    soak = load.get("soak")
+    if soak:
+        lines += ["", "Soak:", ""] + table(header, [load_row(soak)])
+        for key, label in (("rss_trend", "host RSS"), ("gpu_trend", "GPU memory")):
+            t = soak.get(key)
+            if t:
+                lines.append(f"- {label} after start-up: {t['early_mib']:.1f} -> {t['late_mib']:.1f} MiB "
+                             f"(min {t['min_mib']:.1f}, max {t['max_mib']:.1f})")
+    return lines
+
+
 def render_markdown(summary):
     failed = summary["failed_steps"]
     lines = ["# fovea GPU run", "", f"GPU: {summary['gpu']}", "",
              f"Steps: {sum(1 for i in summary['steps'].values() if i['exit'] == '0')} ok, {len(failed)} failed"
              + (f" ({', '.join(failed)})" if failed else "") + ".", ""]
-    for section in (render_tests, render_validate, render_builds, render_bench, render_vision):
+    for section in (render_tests, render_validate, render_builds, render_bench, render_vision, render_load):
         lines += section(summary) + [""]
     return "\n".join(lines)
 

@@ -102,7 +102,8 @@ class GpuAllTest(unittest.TestCase):
         bin_dir = os.path.dirname(sys.executable)
         env = dict(os.environ, OUT=out, GPU_ALL_WORK=work, GPU_ALL_FOVEA=self.fake, FAKE_FOVEA_LOG=self.calls,
                    GPU_ALL_SKIP_BUILD="1", GPU_ALL_SKIP_TESTS="1", GPU_ALL_SKIP_EXPORT="1", GPU_ALL_SKIP_PEERS="1",
-                   GPU_ALL_SKIP_VISION="1", GPU_ALL_MODELS="resnet50 yolov8n", GPU_ALL_ITERATIONS="7",
+                   GPU_ALL_SKIP_VISION="1", GPU_ALL_SKIP_LOAD="1", GPU_ALL_MODELS="resnet50 yolov8n",
+                   GPU_ALL_ITERATIONS="7",
                    PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))  # summarize.py runs with python3
         for model in ("resnet50", "yolov8n"):  # as if exported earlier (else gpu-all exports them first)
             for ext in (".onnx", ".pt"):
