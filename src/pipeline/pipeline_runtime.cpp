@@ -105,8 +105,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(std::vector<PipelineSourceSpe
   p->source_fps_.assign(p->sources_.size(), 0.0);
   p->model_fps_.assign(p->models_.size(), 0.0);
   p->wire_chains(models);
+  FOVEA_RETURN_IF_ERROR(p->prepare_gpu_frames());  // first: a pipelined model holds more batches
   p->compute_memory_bound();
-  FOVEA_RETURN_IF_ERROR(p->prepare_gpu_frames());
   return p;
 }
 
@@ -134,39 +134,55 @@ Status Pipeline::prepare_gpu_frames() {
     for (auto& vm : stage->instances) {
       auto report = vm->reserve_frame_buffers(size_known ? frame_bytes : 0, all_locked);
       if (!report.is_ok()) return report.status().with_context(fmt::format("model '{}'", stage->name));
-      if (!report->empty()) memory_report_ += "; " + *report;
+      if (!report->empty()) gpu_memory_report_ += "; " + *report;
     }
   }
   const auto n_locked = std::count(locked.begin(), locked.end(), 1);
   if (n_locked > 0)
-    memory_report_ += fmt::format("; frames page-locked for direct DMA: {} of {} sources", n_locked, sources_.size());
+    gpu_memory_report_ += fmt::format("; frames page-locked for direct DMA: {} of {} sources", n_locked, sources_.size());
   return Status::ok();
 }
 
-// Distinct frames alive per source are bounded by its queue slots in every model it feeds, the
-// batches in flight (each worker holds one, and the sequencer may hold as many more), the sink
-// queues, and the one being produced.
+// Distinct frames alive: per source, the one being produced and its queue slots in every lane it
+// feeds (and a chained model's joins); shared by all sources, the batches each model instance has
+// in flight (a pipelined GPU model several; the sequencer may hold as many completed ones again)
+// and the sink queues. Shared slots are counted at the largest frame that can fill them.
 void Pipeline::compute_memory_bound() {
-  size_t sink_slots = 0;
-  for (const auto& k : sinks_) sink_slots += k->queue->capacity();
   std::string parts;
   host_frame_bytes_bound_ = 0;
+  size_t largest = 0;
   for (size_t s = 0; s < sources_.size(); ++s) {
-    size_t frames = 1 + sink_slots;
-    for (const auto& [m, local] : source_lanes_[s])
-      frames += models_[m]->lane_options[local].depth +
-                2 * models_[m]->instances.size() * static_cast<size_t>(models_[m]->batcher->options().max_batch_size);
+    size_t frames = 1;
+    for (const auto& [m, local] : source_lanes_[s]) frames += models_[m]->lane_options[local].depth;
     for (const auto& stage : models_)  // a chained model's join keeps at most its capacity of parent frames
       if (stage->join)
         for (size_t local = 0; local < stage->sources.size(); ++local)
           if (stage->sources[local] == s) frames += stage->join->parent_capacity();
     const size_t bytes = sources_[s].source->frame_bytes();
+    largest = std::max(largest, bytes);
     host_frame_bytes_bound_ += frames * bytes;
     if (s < 4) parts += fmt::format("{}{} frames of {:.1f} MiB for '{}'", s ? ", " : "", frames, bytes / 1048576.0,
                                     sources_[s].source->name());
   }
   if (sources_.size() > 4) parts += fmt::format(", ... ({} sources)", sources_.size());
-  memory_report_ = fmt::format("host frame memory bound: {:.1f} MiB ({})", host_frame_bytes_bound_ / 1048576.0, parts);
+  size_t batch_frames = 0;
+  for (const auto& stage : models_) {
+    size_t model_bytes = 0;
+    for (size_t s : stage->sources) model_bytes = std::max(model_bytes, sources_[s].source->frame_bytes());
+    size_t frames = 0;
+    for (const auto& vm : stage->instances)
+      frames += 2 * static_cast<size_t>(vm->max_batches_in_flight()) *
+                static_cast<size_t>(stage->batcher->options().max_batch_size);
+    batch_frames += frames;
+    host_frame_bytes_bound_ += frames * model_bytes;
+  }
+  size_t sink_slots = 0;
+  for (const auto& k : sinks_) sink_slots += k->queue->capacity();
+  host_frame_bytes_bound_ += sink_slots * largest;
+  memory_report_ = fmt::format(
+      "host frame memory bound: {:.1f} MiB (per source, produced + queued: {}; across sources: {} frames in model "
+      "batches, {} in sink queues)",
+      host_frame_bytes_bound_ / 1048576.0, parts, batch_frames, sink_slots) + gpu_memory_report_;
 }
 
 Pipeline::~Pipeline() {

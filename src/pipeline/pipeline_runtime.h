@@ -104,7 +104,8 @@ class Pipeline {
 
   MetricsSnapshot snapshot() const;
   const FrameAccounting& accounting() const { return *accounting_; }
-  // "host frame memory bound: 190.1 MiB (32 frames of 5.9 MiB for 'cam_0', ...)".
+  // "host frame memory bound: 190.1 MiB (per source, produced + queued: 5 frames of 5.9 MiB for
+  // 'cam_0', ...; across sources: 64 frames in model batches, 16 in sink queues)" + GPU slots.
   const std::string& memory_report() const { return memory_report_; }
   uint64_t host_frame_bytes_bound() const { return host_frame_bytes_bound_; }
   size_t source_count() const { return sources_.size(); }
@@ -169,6 +170,7 @@ class Pipeline {
   std::vector<GpuSample> gpu_samples_;
 
   std::string memory_report_;
+  std::string gpu_memory_report_;  // the GPU models' frame slots, page-locked sources
   uint64_t host_frame_bytes_bound_ = 0;
   RateLimitedLog decode_log_, model_log_, sink_log_, deadline_log_{std::chrono::seconds(10)};
 };

@@ -149,6 +149,9 @@ class VisionModel {
   virtual void drain() {}
   // True when submit() returns before `done` runs (on another thread); false when it runs inline.
   virtual bool pipelined() const { return false; }
+  // The most batches one instance holds at once (submitted, not yet completed, plus the one its
+  // caller may be blocked submitting): 1 for an inline model. For the pipeline's memory bound.
+  virtual int max_batches_in_flight() const { return 1; }
   // The checks run()/submit() apply to one frame (geometry, encoding, roi), so a caller can drop
   // a bad frame alone instead of failing its whole batch.
   virtual Status check_frame(const Frame& frame) const;

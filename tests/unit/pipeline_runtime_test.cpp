@@ -283,6 +283,19 @@ TEST(PipelineRuntime, MemoryBoundCountsQueueSlotsAndBatches) {
   // 1 being produced + 5 queued + 2 x (1 instance x batch 4), 144 bytes each.
   EXPECT_EQ(p->host_frame_bytes_bound(), (1u + 5u + 8u) * 144u);
   EXPECT_NE(p->memory_report().find("host frame memory bound"), std::string::npos);
+
+  // Batches and sink queues are shared by the sources, not counted once per source.
+  std::vector<PipelineSourceSpec> three;
+  for (const char* name : {"a", "b", "c"}) three.push_back(counting(name, 1, 0us, QueuePolicy::kBlock, 5));
+  std::vector<PipelineModelSpec> one_model;
+  one_model.push_back(fake_model("det", 4, 0us, 0us));
+  std::vector<PipelineSinkSpec> sinks;
+  sinks.push_back({std::make_unique<RecordingSink>("rec"), {}, 3});
+  auto shared = make_pipeline(std::move(three), std::move(one_model), std::move(sinks));
+  // 3 x (1 + 5) per source + 2 x 4 in batches + 3 in the sink queue.
+  EXPECT_EQ(shared->host_frame_bytes_bound(), (3u * 6u + 8u + 3u) * 144u);
+  EXPECT_NE(shared->memory_report().find("8 frames in model batches, 3 in sink queues"), std::string::npos)
+      << shared->memory_report();
 }
 
 }  // namespace

@@ -71,6 +71,8 @@ struct GpuBatchStages::Batch {
               inferred = nullptr;
 };
 
+int GpuBatchStages::max_batches_in_flight() { return static_cast<int>(kBatchRecords) + 1; }
+
 Result<std::unique_ptr<GpuBatchStages>> GpuBatchStages::create(Hooks hooks, int max_batch,
                                                                std::vector<size_t> output_bytes,
                                                                std::string model_name) {

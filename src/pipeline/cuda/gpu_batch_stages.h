@@ -62,6 +62,9 @@ class GpuBatchStages {
   GpuBatchStages(const GpuBatchStages&) = delete;
   GpuBatchStages& operator=(const GpuBatchStages&) = delete;
 
+  // Batch records (6) plus the batch a caller may hold while submit() waits for one.
+  static int max_batches_in_flight();
+
   Result<std::string> reserve(size_t frame_bytes, bool page_locked);
   // Runs `work` on the infer stream and waits for it (before any submit: warm-up).
   Status run_on_infer_stream(const std::function<Status(cudaStream_t)>& work);

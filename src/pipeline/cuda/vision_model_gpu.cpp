@@ -209,6 +209,7 @@ class GpuVisionModel final : public VisionModel {
     if (stages_) stages_->drain();
   }
   bool pipelined() const override { return stages_ != nullptr; }
+  int max_batches_in_flight() const override { return stages_ ? GpuBatchStages::max_batches_in_flight() : 1; }
 
   Result<std::string> reserve_frame_buffers(size_t frame_bytes, bool page_locked) override {
     FOVEA_RETURN_IF_ERROR(start_stages());
