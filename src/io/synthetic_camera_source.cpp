@@ -16,12 +16,20 @@ namespace {
 struct Buffer {
   std::vector<uint8_t> pixels;
   std::vector<cv::Rect> dirty;  // regions that differ from the background
-  bool initialized = false;
   std::shared_ptr<pipeline::HostMemoryLocker> locker;  // set when `pixels` is page-locked
   ~Buffer() {
     if (locker) locker->unlock(pixels.data());
   }
 };
+
+// A buffer holding the background, page-locked when `locker` is given and locking works.
+std::unique_ptr<Buffer> new_buffer(const std::vector<uint8_t>& background,
+                                   std::shared_ptr<pipeline::HostMemoryLocker> locker) {
+  auto buffer = std::make_unique<Buffer>();
+  buffer->pixels = background;
+  if (locker && locker->lock(buffer->pixels.data(), buffer->pixels.size())) buffer->locker = std::move(locker);
+  return buffer;
+}
 
 // One gradient background per size and encoding, shared by every camera that uses it.
 std::shared_ptr<const std::vector<uint8_t>> shared_background(int width, int height, vision::PixelEncoding encoding) {
@@ -85,13 +93,7 @@ bool SyntheticCameraSource::use_page_locked_memory(std::shared_ptr<pipeline::Hos
   std::lock_guard lock(pool_->mutex);
   pool_->locker = std::move(locker);
   if (!pool_->locker) return false;
-  for (int i = 0; i < kPrelockedBuffers; ++i) {
-    auto buffer = std::make_unique<Buffer>();
-    buffer->pixels = *pool_->background;
-    buffer->initialized = true;
-    if (pool_->locker->lock(buffer->pixels.data(), buffer->pixels.size())) buffer->locker = pool_->locker;
-    pool_->free.push_back(std::move(buffer));
-  }
+  for (int i = 0; i < kPrelockedBuffers; ++i) pool_->free.push_back(new_buffer(*pool_->background, pool_->locker));
   return true;
 }
 
@@ -133,23 +135,18 @@ Result<std::optional<pipeline::SourceFrame>> SyntheticCameraSource::next() {
   const std::vector<uint8_t>& bg = *pool_->background;
 
   std::unique_ptr<Buffer> buffer;
+  std::shared_ptr<pipeline::HostMemoryLocker> locker;
   {
     std::lock_guard lock(pool_->mutex);
     if (!pool_->free.empty()) {
       buffer = std::move(pool_->free.back());
       pool_->free.pop_back();
-    }
-  }
-  if (!buffer) buffer = std::make_unique<Buffer>();
-  if (!buffer->initialized) {
-    buffer->pixels = bg;
-    buffer->initialized = true;
-    std::shared_ptr<pipeline::HostMemoryLocker> locker;
-    {
-      std::lock_guard lock(pool_->mutex);
+    } else {
       locker = pool_->locker;
     }
-    if (locker && locker->lock(buffer->pixels.data(), buffer->pixels.size())) buffer->locker = std::move(locker);
+  }
+  if (!buffer) {
+    buffer = new_buffer(bg, std::move(locker));
   } else {
     for (const cv::Rect& r : buffer->dirty)
       for (int y = r.y; y < r.y + r.height; ++y) {

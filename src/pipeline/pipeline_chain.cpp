@@ -113,26 +113,16 @@ void Pipeline::chain_crop_dropped(size_t c, const PipelineFrame& crop, DropReaso
 
 // Runs under the join's lock, in the lane's order.
 void Pipeline::deliver_joined(size_t c, size_t local, ChainParent& parent) {
-  ModelStage& stage = *models_[c];
-  const double e2e_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - parent.frame->entered).count();
-  const bool late = options_.deadline_ms > 0 && e2e_ms > options_.deadline_ms;
-  metrics_->record_delivery(c, e2e_ms, late);
-  accounting_->processed(stage.global_lanes[local]);
-  if (stage.sinks.empty()) return;
-  const ModelStage& upstream = *models_[*stage.upstream];
-  auto item = std::make_shared<SinkItem>();
-  item->model = stage.name;
-  item->stream = sources_[parent.frame->source_index].source->name();
-  item->labels = &upstream.instances.front()->labels();
-  item->detection_class_labels = &stage.instances.front()->labels();
-  item->crops_from = upstream.name;
-  item->result = std::move(parent.result);
-  item->frame = parent.frame;
-  item->times = parent.times;
-  item->batch_size = parent.batch_size;
-  item->end_to_end_ms = e2e_ms;
-  const std::shared_ptr<const SinkItem> shared = std::move(item);
-  for (size_t k : stage.sinks) (void)sinks_[k]->queue->push(shared);
+  const ModelStage& upstream = *models_[*models_[c]->upstream];
+  SinkItem item;
+  item.labels = &upstream.instances.front()->labels();
+  item.detection_class_labels = &models_[c]->instances.front()->labels();
+  item.crops_from = upstream.name;
+  item.result = std::move(parent.result);
+  item.frame = parent.frame;
+  item.times = parent.times;
+  item.batch_size = parent.batch_size;
+  publish(c, local, std::move(item));
 }
 
 }  // namespace fovea::pipeline

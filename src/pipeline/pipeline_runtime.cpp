@@ -414,23 +414,28 @@ void Pipeline::drop_entry(size_t m, BatchEntry& e, DropReason reason) {
 }
 
 void Pipeline::deliver(size_t m, size_t local_lane, Delivery&& d) {
+  SinkItem item;
+  item.result = std::move(d.result);
+  item.frame = std::move(d.frame);
+  item.times = d.times;
+  item.batch_size = d.batch_size;
+  publish(m, local_lane, std::move(item));
+}
+
+// Counts a result as delivered (end-to-end latency, deadline, accounting), feeds the models chained
+// to this one, and hands it to the model's sinks. `item` brings the result, frame, times and batch
+// size (a chained result also its labels); the rest is filled here.
+void Pipeline::publish(size_t m, size_t local_lane, SinkItem&& item) {
   ModelStage& stage = *models_[m];
-  const double e2e_ms = ms_between(d.frame->entered, SteadyClock::now());
-  const bool late = options_.deadline_ms > 0 && e2e_ms > options_.deadline_ms;
-  metrics_->record_delivery(m, e2e_ms, late);
+  item.end_to_end_ms = ms_between(item.frame->entered, SteadyClock::now());
+  metrics_->record_delivery(m, item.end_to_end_ms, options_.deadline_ms > 0 && item.end_to_end_ms > options_.deadline_ms);
   accounting_->processed(stage.global_lanes[local_lane]);
-  for (size_t c : stage.chained) feed_chain(c, local_lane, d.frame, d.result);
+  for (size_t c : stage.chained) feed_chain(c, local_lane, item.frame, item.result);
   if (stage.sinks.empty()) return;
-  auto item = std::make_shared<SinkItem>();
-  item->model = stage.name;
-  item->stream = sources_[d.frame->source_index].source->name();
-  item->labels = &stage.instances.front()->labels();
-  item->result = std::move(d.result);
-  item->frame = std::move(d.frame);
-  item->times = d.times;
-  item->batch_size = d.batch_size;
-  item->end_to_end_ms = e2e_ms;
-  const std::shared_ptr<const SinkItem> shared = std::move(item);
+  item.model = stage.name;
+  item.stream = sources_[item.frame->source_index].source->name();
+  if (!item.labels) item.labels = &stage.instances.front()->labels();
+  const auto shared = std::make_shared<const SinkItem>(std::move(item));
   for (size_t k : stage.sinks) (void)sinks_[k]->queue->push(shared);
 }
 

@@ -140,6 +140,7 @@ class Pipeline {
   void drop_model_error(size_t model, BatchEntry& entry, const std::string& why);
   void drop_entry(size_t model, BatchEntry& entry, DropReason reason);
   void deliver(size_t model, size_t local_lane, Delivery&& d);
+  void publish(size_t model, size_t local_lane, SinkItem&& item);
   void compute_memory_bound();
   Status prepare_gpu_frames();
 
