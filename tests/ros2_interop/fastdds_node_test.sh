@@ -37,6 +37,7 @@ sources:
     type: ros2_image
     topic: /fdnode/image_raw
     camera_info_topic: auto
+    camera_info_wait_ms: 1000   # pairing by stamp under CI load, not the wait, is what is checked
     qos: {reliability: reliable, durability: transient_local, depth: 8}
     queue: {depth: 8, policy: block}
 models:

@@ -20,10 +20,13 @@ fail() { echo "node_e2e_test: FAILED: $*"; for f in "$work"/*.err; do echo "== $
 
 # Reliable camera subscription: a 1280x720 bgr8 frame is ~2 MB of UDP fragments, and best-effort
 # on a loaded 2-core CI machine loses some (the model competes with the receive thread).
+# A long CameraInfo wait: under CI load an image's CameraInfo can come well after the 20 ms default,
+# and the test checks pairing by stamp, not the wait (the samples alternate sizes, so the fallback
+# to the latest CameraInfo would be a size mismatch).
 cat >"$work/node.yaml" <<YAML
 sources:
   - {name: camera, type: ros2_image, topic: /e2e/image_raw, qos: {reliability: reliable}, queue: {depth: 16, policy: block},
-     camera_info_topic: auto}
+     camera_info_topic: auto, camera_info_wait_ms: 1000}
 models:
   - name: detector
     model_file_path: $root/models/demo/detector.onnx
